@@ -1,0 +1,47 @@
+"""Exceptions raised by topictags.
+
+Every error the library raises on purpose derives from :class:`TopicTagsError`,
+so callers can catch one type. Each also derives from the built-in type a
+Python user would expect (``ValueError``, ``FileNotFoundError``...), so
+``except ValueError`` keeps working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TopicTagsError",
+    "CorpusError",
+    "TagFormatError",
+    "InputTextError",
+    "ModelFileError",
+    "NotFittedError",
+    "OutputExistsError",
+]
+
+
+class TopicTagsError(Exception):
+    """Base class of every error raised by topictags."""
+
+
+class CorpusError(TopicTagsError, ValueError):
+    """A corpus cannot be read or lacks what is needed (file, column, rows)."""
+
+
+class TagFormatError(CorpusError):
+    """A tag value is malformed (e.g. ``<python<pandas>`` or a non-string)."""
+
+
+class InputTextError(TopicTagsError, ValueError):
+    """Text given to a fitted model is not usable (``None``, not a string...)."""
+
+
+class ModelFileError(TopicTagsError, ValueError):
+    """A model file is missing, corrupt, untrusted or of another version."""
+
+
+class NotFittedError(TopicTagsError, AttributeError):
+    """A model was used before ``fit``."""
+
+
+class OutputExistsError(TopicTagsError, FileExistsError):
+    """An output file exists and overwriting it was not asked for."""
