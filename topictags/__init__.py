@@ -1,0 +1,46 @@
+"""topictags: topic models on Stack Overflow questions, turned into tag suggestions.
+
+Examples
+--------
+>>> import topictags as tt  # doctest: +SKIP
+>>> questions = tt.load_questions("QueryResults.csv")  # doctest: +SKIP
+>>> train, test = tt.train_test_split(questions, test_size=0.2, random_state=0)  # doctest: +SKIP
+>>> nmf = tt.TopicTagger(method="nmf", n_topics=40, random_state=0).fit(train)  # doctest: +SKIP
+>>> nmf.suggest_tags("How do I merge two DataFrames on a column?", k=3)  # doctest: +SKIP
+"""
+
+from ._api import suggest_tags
+from ._version import __version__
+from .corpus import load_questions, train_test_split
+from .metrics import (
+    compare,
+    evaluate,
+    f1_at_k,
+    jaccard_score,
+    precision_at_k,
+    recall_at_k,
+    tag_scores,
+)
+from .persistence import load, save
+from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
+from .text import TextCleaner
+
+__all__ = [
+    "MostFrequentTagger",
+    "SupervisedTagger",
+    "TextCleaner",
+    "TopicTagger",
+    "__version__",
+    "compare",
+    "evaluate",
+    "f1_at_k",
+    "jaccard_score",
+    "load",
+    "load_questions",
+    "precision_at_k",
+    "recall_at_k",
+    "save",
+    "suggest_tags",
+    "tag_scores",
+    "train_test_split",
+]

@@ -1,0 +1,277 @@
+"""Topic models on token documents: NMF on TF-IDF, LDA on counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from ..errors import NotFittedError
+
+__all__ = ["METHODS", "TopicModel", "normalize_rows"]
+
+METHODS = ("nmf", "lda")
+BACKENDS = ("sklearn", "gensim")
+
+
+def normalize_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to sum to one; all-zero rows stay zero."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    totals = matrix.sum(axis=1, keepdims=True)
+    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+
+
+class TopicModel:
+    """A vectorizer and a topic model fitted together on token documents.
+
+    Documents are strings of space-separated tokens (the output of
+    :class:`topictags.text.TextCleaner`, joined). NMF factorises their TF-IDF
+    matrix, LDA models their counts (scikit-learn's variational Bayes, or
+    gensim's ``LdaModel`` with ``backend="gensim"``).
+
+    Parameters
+    ----------
+    method : {"nmf", "lda"}, default="nmf"
+    n_topics : int, default=40
+    backend : {"sklearn", "gensim"}, default="sklearn"
+        Backend of LDA; NMF always uses scikit-learn.
+    max_features, min_df, max_df, sublinear_tf, ngram_range
+        Passed to the vectorizer (``sublinear_tf`` only for NMF's TF-IDF).
+    max_iter : int, optional
+        Iterations of NMF (default 400) or LDA passes (default 20 for
+        scikit-learn, 10 for gensim).
+    nmf_alpha_W, nmf_l1_ratio : float
+        Regularisation of NMF's document weights (sparser topic mixtures).
+    random_state : int, optional
+        Seed of every stochastic step (initialisation, inference).
+
+    Attributes
+    ----------
+    vectorizer_ : TfidfVectorizer or CountVectorizer
+    feature_names_ : ndarray of str, shape (n_features,)
+    components_ : ndarray, shape (n_topics, n_features)
+        Non-negative topic-term weights (NMF factor H, or LDA's topic-word
+        pseudo-counts).
+    model_ : NMF, LatentDirichletAllocation or None
+        The scikit-learn estimator (None for the gensim backend, whose state
+        is kept as arrays in ``gensim_state_`` and rebuilt on demand).
+
+    Examples
+    --------
+    >>> docs = ["pandas dataframe merge", "css html layout", "pandas dataframe join"] * 5
+    >>> model = TopicModel("nmf", n_topics=2, min_df=1, max_df=1.0, random_state=0).fit(docs)
+    >>> model.transform(["merge dataframe"]).shape
+    (1, 2)
+    """
+
+    def __init__(
+        self,
+        method: str = "nmf",
+        n_topics: int = 40,
+        *,
+        backend: str = "sklearn",
+        max_features: int | None = 20_000,
+        min_df: int | float = 2,
+        max_df: int | float = 0.5,
+        sublinear_tf: bool = True,
+        ngram_range: tuple[int, int] = (1, 1),
+        max_iter: int | None = None,
+        nmf_alpha_W: float = 0.0,
+        nmf_l1_ratio: float = 0.0,
+        random_state: int | None = None,
+    ) -> None:
+        self.method = method
+        self.n_topics = n_topics
+        self.backend = backend
+        self.max_features = max_features
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+        self.ngram_range = ngram_range
+        self.max_iter = max_iter
+        self.nmf_alpha_W = nmf_alpha_W
+        self.nmf_l1_ratio = nmf_l1_ratio
+        self.random_state = random_state
+
+    # -- fitting ---------------------------------------------------------------
+    def _validate(self, n_docs: int) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        if self.method == "nmf" and self.backend != "sklearn":
+            raise ValueError("NMF is only available with backend='sklearn'")
+        if not isinstance(self.n_topics, (int, np.integer)) or self.n_topics < 1:
+            raise ValueError(f"n_topics must be a positive integer, got {self.n_topics!r}")
+        if n_docs < self.n_topics:
+            raise ValueError(
+                f"cannot fit {self.n_topics} topics on {n_docs} documents: "
+                "use fewer topics or more documents"
+            )
+
+    def _make_vectorizer(self):
+        # Documents are already tokenised and normalised: split on spaces only.
+        common = dict(
+            token_pattern=r"\S+",
+            lowercase=False,
+            max_features=self.max_features,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            ngram_range=tuple(self.ngram_range),
+            dtype=np.float64,
+        )
+        if self.method == "nmf":
+            return TfidfVectorizer(sublinear_tf=self.sublinear_tf, **common)
+        return CountVectorizer(**common)
+
+    def fit(self, docs: Sequence[str]) -> TopicModel:
+        """Fit on documents of space-separated tokens; returns ``self``."""
+        self.fit_transform(docs)
+        return self
+
+    def fit_transform(self, docs: Sequence[str]) -> np.ndarray:
+        """Fit, and return the training documents' topic mixtures (rows sum to 1)."""
+        self._validate(len(docs))
+        self.vectorizer_ = self._make_vectorizer()
+        try:
+            X = self.vectorizer_.fit_transform(docs)
+        except ValueError as exc:  # e.g. "empty vocabulary" after min_df/max_df
+            raise ValueError(
+                f"no usable terms to fit a topic model on {len(docs)} documents ({exc}); "
+                "lower min_df or check that the texts are not empty after cleaning"
+            ) from exc
+        if X.shape[1] < self.n_topics:
+            raise ValueError(
+                f"only {X.shape[1]} distinct terms for {self.n_topics} topics; "
+                "use fewer topics or lower min_df"
+            )
+        self.feature_names_ = self.vectorizer_.get_feature_names_out()
+        if self.method == "nmf":
+            self.model_ = NMF(
+                n_components=self.n_topics,
+                init="nndsvda",
+                max_iter=self.max_iter or 400,
+                alpha_W=self.nmf_alpha_W,
+                alpha_H="same",
+                l1_ratio=self.nmf_l1_ratio,
+                random_state=self.random_state,
+            )
+            W = self.model_.fit_transform(X)
+            self.components_ = self.model_.components_
+        elif self.backend == "sklearn":
+            self.model_ = LatentDirichletAllocation(
+                n_components=self.n_topics,
+                learning_method="batch",
+                max_iter=self.max_iter or 20,
+                random_state=self.random_state,
+                n_jobs=1,
+            )
+            W = self.model_.fit_transform(X)
+            self.components_ = self.model_.components_
+        else:
+            self.model_ = None
+            W = self._fit_gensim(X)
+        return normalize_rows(W)
+
+    def _fit_gensim(self, X: sparse.csr_matrix) -> np.ndarray:
+        from gensim.matutils import Sparse2Corpus
+        from gensim.models import LdaModel
+
+        corpus = Sparse2Corpus(X, documents_columns=False)
+        id2word = dict(enumerate(self.feature_names_.tolist()))
+        # One worker and a fixed seed: gensim's multicore LDA is not
+        # reproducible, so it is not offered.
+        lda = LdaModel(
+            corpus,
+            num_topics=self.n_topics,
+            id2word=id2word,
+            passes=self.max_iter or 10,
+            iterations=100,
+            chunksize=2000,
+            alpha="symmetric",
+            eta=None,
+            random_state=self.random_state,
+            dtype=np.float64,
+        )
+        self.gensim_state_ = {
+            "sstats": lda.state.sstats.copy(),
+            "alpha": np.asarray(lda.alpha, dtype=np.float64),
+            "eta": np.asarray(lda.eta, dtype=np.float64),
+        }
+        self.components_ = lda.state.get_lambda().copy()
+        self._gensim = lda
+        return self._gensim_transform(X)
+
+    # -- inference -------------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "components_"):
+            raise NotFittedError("this TopicModel is not fitted yet: call fit first")
+
+    def vectorize(self, docs: Sequence[str]) -> sparse.csr_matrix:
+        """Document-term matrix of ``docs`` in the fitted vocabulary."""
+        self._check_fitted()
+        return self.vectorizer_.transform(docs)
+
+    def transform(self, docs: Sequence[str]) -> np.ndarray:
+        """Topic mixtures of new documents, shape (n_docs, n_topics).
+
+        Rows sum to one; a document with no known term gets a row of zeros.
+        """
+        return self.transform_matrix(self.vectorize(docs))
+
+    def transform_matrix(self, X: sparse.spmatrix) -> np.ndarray:
+        """Topic mixtures from an already vectorised document-term matrix."""
+        self._check_fitted()
+        if self.model_ is not None:
+            W = self.model_.transform(X)
+        else:
+            W = self._gensim_transform(X)
+        empty = np.asarray(X.sum(axis=1)).ravel() == 0
+        W[empty] = 0.0  # LDA returns its prior for empty documents: not evidence
+        return normalize_rows(W)
+
+    def _gensim_model(self):
+        if getattr(self, "_gensim", None) is None:
+            from gensim.models import LdaModel
+
+            id2word = dict(enumerate(self.feature_names_.tolist()))
+            lda = LdaModel(
+                num_topics=self.n_topics,
+                id2word=id2word,
+                alpha=self.gensim_state_["alpha"],
+                eta=self.gensim_state_["eta"],
+                iterations=100,
+                random_state=self.random_state,
+                dtype=np.float64,
+            )
+            lda.state.sstats[...] = self.gensim_state_["sstats"]
+            lda.sync_state()
+            self._gensim = lda
+        return self._gensim
+
+    def _gensim_transform(self, X: sparse.spmatrix) -> np.ndarray:
+        from gensim.matutils import Sparse2Corpus
+        from gensim.utils import get_random_state
+
+        lda = self._gensim_model()
+        # inference() draws its starting point from the model's generator:
+        # reseed it so the same text always gets the same mixture.
+        lda.random_state = get_random_state(self.random_state)
+        gamma, _ = lda.inference(list(Sparse2Corpus(X, documents_columns=False)))
+        return gamma - lda.alpha  # variational counts minus the prior
+
+    def topic_term_distributions(self) -> np.ndarray:
+        """``components_`` with rows normalised to probability distributions."""
+        self._check_fitted()
+        return normalize_rows(self.components_)
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_gensim", None)  # rebuilt from gensim_state_ when needed
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)

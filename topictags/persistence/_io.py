@@ -1,0 +1,192 @@
+"""Saving and loading fitted taggers without pickle.
+
+A model file is a zip archive holding ``manifest.json`` (format, format
+version, library version, class, SHA-256 of the payload) and ``model.skops``:
+the tagger serialised with :mod:`skops.io`, which rebuilds objects without
+executing code from the file. Loading accepts only the types listed in
+:data:`TRUSTED_TYPES`; anything else in a file is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .._version import __version__
+from ..errors import ModelFileError, OutputExistsError
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "TRUSTED_TYPES", "load", "save"]
+
+FORMAT = "topictags-model"
+FORMAT_VERSION = 1
+_MANIFEST, _PAYLOAD = "manifest.json", "model.skops"
+
+TRUSTED_TYPES: frozenset[str] = frozenset(
+    {
+        "topictags.tagging._topic_tagger.TopicTagger",
+        "topictags.tagging._supervised.SupervisedTagger",
+        "topictags.tagging._baseline.MostFrequentTagger",
+        "topictags.text._clean.TextCleaner",
+        "topictags.models._topic_model.TopicModel",
+        "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.feature_extraction.text.TfidfTransformer",
+        "sklearn.feature_extraction.text.CountVectorizer",
+        "sklearn.decomposition._nmf.NMF",
+        "sklearn.decomposition._lda.LatentDirichletAllocation",
+        "sklearn.multiclass.OneVsRestClassifier",
+        "sklearn.svm._classes.LinearSVC",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.preprocessing._label.LabelBinarizer",
+        "numpy.float64",
+        "numpy.float32",
+        "numpy.int64",
+        "numpy.int32",
+        "numpy.dtype",
+        "numpy.random.mtrand.RandomState",
+        "scipy.sparse._csr.csr_matrix",
+        "builtins.frozenset",
+        "builtins.set",
+        "builtins.slice",
+        "builtins.tuple",
+    }
+)
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def save(model, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """Write a fitted tagger to ``path`` atomically.
+
+    The file is written beside its destination and renamed into place, so an
+    interruption never leaves a half-written model, and an existing file is
+    replaced only when ``overwrite=True``.
+
+    Parameters
+    ----------
+    model : fitted tagger
+    path : str or PathLike
+    overwrite : bool, default=False
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> tagger.save("nmf.topictags")  # doctest: +SKIP
+    >>> tt.load("nmf.topictags").suggest_tags("merge two dataframes")  # doctest: +SKIP
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it")
+    if not path.parent.exists():
+        raise ModelFileError(f"cannot save to {path}: folder {path.parent} does not exist")
+    payload = sio.dumps(model)
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library_version": __version__,
+        "class": type(model).__name__,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as archive:
+                archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
+                archive.writestr(_PAYLOAD, payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # includes KeyboardInterrupt: never leave the temp file
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_manifest(path: str | os.PathLike) -> dict:
+    """The manifest of a model file, checked for format and version."""
+    manifest, _ = _read(Path(path))
+    return manifest
+
+
+def _read(path: Path) -> tuple[dict, bytes]:
+    if not path.exists():
+        raise ModelFileError(f"no model file at {path}")
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a folder, not a model file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if _MANIFEST not in names or _PAYLOAD not in names:
+                raise ModelFileError(
+                    f"{path} is not a topictags model file (no {_MANIFEST}/{_PAYLOAD})"
+                )
+            manifest = json.loads(archive.read(_MANIFEST))
+            payload = archive.read(_PAYLOAD)
+    except zipfile.BadZipFile as exc:
+        raise ModelFileError(
+            f"{path} is not a topictags model file (not a zip archive; pickle and other "
+            "formats are never loaded), or it is truncated"
+        ) from exc
+    except (OSError, ValueError, EOFError, zipfile.LargeZipFile) as exc:
+        if isinstance(exc, ModelFileError):
+            raise
+        raise ModelFileError(f"{path} is corrupt or unreadable: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelFileError(f"{path} is not a topictags model file (format is not {FORMAT!r})")
+    version = str(manifest.get("library_version", "?"))
+    if manifest.get("format_version") != FORMAT_VERSION or _major(version) != _major(
+        __version__
+    ):
+        raise ModelFileError(
+            f"{path} was written by topictags {version} (file format "
+            f"{manifest.get('format_version')!r}); this is topictags {__version__} "
+            f"(format {FORMAT_VERSION}): refit the model with this version"
+        )
+    if hashlib.sha256(payload).hexdigest() != manifest.get("sha256"):
+        raise ModelFileError(f"{path} is corrupt or was edited: checksum mismatch")
+    return manifest, payload
+
+
+def load(path: str | os.PathLike):
+    """Load a tagger saved with ``save``; no code from the file is executed.
+
+    Raises
+    ------
+    ModelFileError
+        Missing, truncated, edited or foreign file; another major version;
+        or a file that holds types outside :data:`TRUSTED_TYPES`.
+
+    Examples
+    --------
+    >>> tagger = tt.load("nmf.topictags")  # doctest: +SKIP
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    _, payload = _read(path)
+    try:
+        found = set(sio.get_untrusted_types(data=payload))
+    except Exception as exc:  # skops raises several types on malformed payloads
+        raise ModelFileError(f"{path} has an unreadable payload: {exc}") from exc
+    untrusted = sorted(found - TRUSTED_TYPES)
+    if untrusted:
+        raise ModelFileError(
+            f"{path} holds types topictags does not trust, refusing to load: "
+            + ", ".join(untrusted[:10])
+        )
+    try:
+        return sio.loads(payload, trusted=sorted(found))
+    except Exception as exc:
+        raise ModelFileError(f"{path} could not be rebuilt: {exc}") from exc

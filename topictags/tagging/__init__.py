@@ -1,0 +1,20 @@
+"""Taggers: topic models mapped to tags, a supervised comparator, a baseline."""
+
+from ._base import BaseTagger, as_texts, tag_vocabulary
+from ._baseline import MostFrequentTagger
+from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping
+from ._supervised import SupervisedTagger
+from ._topic_tagger import TopicTagger
+
+__all__ = [
+    "MAPPINGS",
+    "BaseTagger",
+    "MostFrequentTagger",
+    "SupervisedTagger",
+    "TopicTagger",
+    "as_texts",
+    "blend",
+    "cooccurrence_mapping",
+    "lexical_mapping",
+    "tag_vocabulary",
+]

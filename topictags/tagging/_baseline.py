@@ -1,0 +1,49 @@
+"""MostFrequentTagger: the floor every tagger should beat."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ._base import BaseTagger, as_texts
+
+__all__ = ["MostFrequentTagger"]
+
+
+class MostFrequentTagger(BaseTagger):
+    """Suggest the most frequent training tags, whatever the question.
+
+    Parameters
+    ----------
+    n_tags : int, default=50
+
+    Attributes
+    ----------
+    tags_ : ndarray of str, shape (n_tags,)
+    tag_counts_ : ndarray of int, shape (n_tags,)
+
+    Examples
+    --------
+    >>> MostFrequentTagger().fit(train).suggest_tags("anything", k=2)  # doctest: +SKIP
+    ['python', 'javascript']
+    """
+
+    def __init__(self, n_tags: int = 50) -> None:
+        self.n_tags = n_tags
+
+    name = "most-frequent"
+
+    def fit(self, questions, y=None) -> MostFrequentTagger:
+        """Count the training tags; returns ``self``."""
+        start = time.perf_counter()
+        self._fit_vocabulary(questions)
+        self.fit_seconds_ = time.perf_counter() - start
+        return self
+
+    def _scores(self, X):
+        # The text is not read: every question, even an empty one, gets the
+        # same suggestion, so nothing is cleaned.
+        titles, _, _ = as_texts(X)
+        shares = self.tag_counts_ / self.tag_counts_.sum()
+        return np.tile(shares, (len(titles), 1)), np.ones(len(titles), dtype=bool)

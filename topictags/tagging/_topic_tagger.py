@@ -1,0 +1,270 @@
+"""TopicTagger: an NMF or LDA topic model whose topics are mapped to tags."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from ..models import TopicModel
+from ._base import BaseTagger, TextInput
+from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping
+
+__all__ = ["TopicTagger"]
+
+
+class TopicTagger(BaseTagger):
+    """Fit a topic model on questions and suggest tags through its topics.
+
+    Questions are cleaned (:class:`topictags.text.TextCleaner`), their titles
+    repeated ``title_weight`` times, and a topic model is fitted: NMF on
+    TF-IDF or LDA on counts (:class:`topictags.models.TopicModel`). Topics are
+    mapped to the ``n_tags`` most frequent training tags by ``mapping``:
+
+    - ``"lexical"``: purely unsupervised; a topic's terms are matched against
+      tag names (no tag of any question is used, only the vocabulary).
+    - ``"cooccurrence"``: P(tag | topic) from the training questions' topic
+      mixtures and their tags.
+    - ``"blend"``: ``blend_weight`` x co-occurrence + (1 - ``blend_weight``) x
+      lexical.
+
+    A question's tag scores are its topic mixture times the mapping; the
+    ``k`` best (or those above a threshold) are suggested.
+
+    Parameters
+    ----------
+    method : {"nmf", "lda"}, default="nmf"
+    n_topics : int, default=40
+    n_tags : int, default=50
+        Size of the candidate tag vocabulary (most frequent training tags).
+    mapping : {"lexical", "cooccurrence", "blend"}, default="blend"
+    blend_weight : float, default=0.8
+        Weight of the co-occurrence mapping in ``"blend"``.
+    backend : {"sklearn", "gensim"}, default="sklearn"
+        LDA implementation.
+    title_weight : int, default=3
+        How many times a question's title tokens are counted.
+    keep_code : bool, default=False
+        Keep ``<pre>`` code blocks when cleaning.
+    spacy_model : str, optional
+        Cleaning engine, see :class:`topictags.text.TextCleaner`.
+    max_features, min_df, max_df : vectorizer settings
+    max_iter : int, optional
+        NMF iterations or LDA passes.
+    random_state : int, optional
+        Seed of every stochastic step: same seed, same topics.
+
+    Attributes
+    ----------
+    tags_ : ndarray of str, shape (n_tags,)
+        Candidate tags, most frequent first.
+    tag_counts_ : ndarray of int, shape (n_tags,)
+    cleaner_ : TextCleaner
+    model_ : TopicModel
+    cooccurrence_ : ndarray, shape (n_topics, n_tags)
+    lexical_ : ndarray, shape (n_topics, n_tags)
+    topic_tag_ : ndarray, shape (n_topics, n_tags)
+        The mapping in use.
+    doc_topic_ : ndarray of float32, shape (n_train, n_topics)
+        Topic mixtures of the training questions.
+    doc_lengths_ : ndarray of int, shape (n_train,)
+        Number of tokens of each training document.
+    train_questions_ : DataFrame, shape (n_train, 4)
+        ``id``, ``title``, ``tags`` and ``creation_date`` of the training
+        questions (for browsing topics).
+    fit_seconds_ : float
+
+    Examples
+    --------
+    >>> import topictags as tt  # doctest: +SKIP
+    >>> tagger = tt.TopicTagger("nmf", n_topics=40, random_state=0).fit(train)  # doctest: +SKIP
+    >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)  # doctest: +SKIP
+    ['pandas', 'python', 'dataframe']
+    """
+
+    def __init__(
+        self,
+        method: str = "nmf",
+        n_topics: int = 40,
+        n_tags: int = 50,
+        *,
+        mapping: str = "blend",
+        blend_weight: float = 0.8,
+        backend: str = "sklearn",
+        title_weight: int = 3,
+        keep_code: bool = False,
+        spacy_model: str | None = None,
+        max_features: int | None = 20_000,
+        min_df: int | float = 2,
+        max_df: int | float = 0.5,
+        max_iter: int | None = None,
+        random_state: int | None = None,
+    ) -> None:
+        self.method = method
+        self.n_topics = n_topics
+        self.n_tags = n_tags
+        self.mapping = mapping
+        self.blend_weight = blend_weight
+        self.backend = backend
+        self.title_weight = title_weight
+        self.keep_code = keep_code
+        self.spacy_model = spacy_model
+        self.max_features = max_features
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    @property
+    def name(self) -> str:
+        """Short label used in comparison tables."""
+        backend = f"-{self.backend}" if self.method == "lda" and self.backend != "sklearn" else ""
+        return f"{self.method}{backend}-{self.n_topics}-{self.mapping}"
+
+    def fit(self, questions, y=None) -> TopicTagger:
+        """Fit on questions: a DataFrame, a path or a glob (see ``load_questions``).
+
+        Returns
+        -------
+        self
+        """
+        if self.mapping not in MAPPINGS:
+            raise ValueError(f"mapping must be one of {MAPPINGS}, got {self.mapping!r}")
+        start = time.perf_counter()
+        corpus, docs, labels = self._prepare_fit(questions)
+        self.model_ = TopicModel(
+            self.method,
+            self.n_topics,
+            backend=self.backend,
+            max_features=self.max_features,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            max_iter=self.max_iter,
+            random_state=self.random_state,
+        )
+        doc_topic = self.model_.fit_transform(docs)
+        self.doc_topic_ = doc_topic.astype(np.float32)
+        self.doc_lengths_ = np.array([d.count(" ") + 1 if d else 0 for d in docs])
+        self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels)
+        self.lexical_ = lexical_mapping(
+            self.model_.components_, self.model_.feature_names_, self.tags_, self._tag_terms
+        )
+        self.topic_tag_ = self._mapping_matrix()
+        self.train_questions_ = corpus[["id", "title", "tags", "creation_date"]].reset_index(
+            drop=True
+        )
+        self.fit_seconds_ = time.perf_counter() - start
+        return self
+
+    def __getstate__(self) -> dict:
+        # DataFrames cannot go through skops' safe loader: store plain columns.
+        state = self.__dict__.copy()
+        frame = state.pop("train_questions_", None)
+        if frame is not None:
+            state["train_questions_"] = {
+                "id": [None if pd.isna(v) else int(v) for v in frame["id"]],
+                "title": frame["title"].tolist(),
+                "tags": [list(t) for t in frame["tags"]],
+                "creation_date": [
+                    None if pd.isna(v) else pd.Timestamp(v).isoformat()
+                    for v in frame["creation_date"]
+                ],
+            }
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        columns = state.get("train_questions_")
+        if isinstance(columns, dict):
+            state["train_questions_"] = pd.DataFrame(
+                {
+                    "id": pd.array(columns["id"], dtype="Int64"),
+                    "title": columns["title"],
+                    "tags": columns["tags"],
+                    "creation_date": pd.to_datetime(columns["creation_date"]),
+                }
+            )
+        self.__dict__.update(state)
+
+    def _tag_terms(self, tag: str) -> list[str]:
+        # A tag's name, split on hyphens and cleaned like a document, so that
+        # "ruby-on-rails" meets the terms "ruby" and "rail".
+        return self.cleaner_.clean(tag.replace("-", " "))
+
+    def _mapping_matrix(self) -> np.ndarray:
+        if self.mapping == "lexical":
+            return self.lexical_
+        if self.mapping == "cooccurrence":
+            return self.cooccurrence_
+        return blend(self.cooccurrence_, self.lexical_, self.blend_weight)
+
+    def with_mapping(self, mapping: str, *, blend_weight: float | None = None) -> TopicTagger:
+        """A copy of this fitted tagger using another mapping (no refit).
+
+        Examples
+        --------
+        >>> lexical = tagger.with_mapping("lexical")  # doctest: +SKIP
+        """
+        import copy
+
+        self._check_fitted()
+        if mapping not in MAPPINGS:
+            raise ValueError(f"mapping must be one of {MAPPINGS}, got {mapping!r}")
+        other = copy.copy(self)
+        other.mapping = mapping
+        if blend_weight is not None:
+            other.blend_weight = blend_weight
+        other.topic_tag_ = other._mapping_matrix()
+        return other
+
+    # -- inference ----------------------------------------------------------------
+    def transform(self, X: TextInput) -> np.ndarray:
+        """Topic mixtures, shape (n_questions, n_topics); rows sum to 1 (or 0
+        for a question with no known term)."""
+        return self.model_.transform(self.documents(X))
+
+    def _scores_from_documents(self, docs: list[str]):
+        theta = self.model_.transform(docs)
+        evidence = theta.sum(axis=1) > 0
+        return theta @ self.topic_tag_, evidence
+
+    # -- exploration --------------------------------------------------------------
+    def topic_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
+        """The ``n`` heaviest terms of a topic with their probabilities."""
+        phi = self.model_.topic_term_distributions()[topic]
+        order = np.argsort(-phi, kind="stable")[:n]
+        return [(str(self.model_.feature_names_[j]), float(phi[j])) for j in order]
+
+    def topic_tags(self, topic: int, n: int = 5) -> list[tuple[str, float]]:
+        """The ``n`` tags a topic maps to most strongly, with their mapping weight."""
+        row = self.topic_tag_[topic]
+        order = np.argsort(-row, kind="stable")[:n]
+        return [(str(self.tags_[j]), float(row[j])) for j in order if row[j] > 0]
+
+    def topics(self, n_terms: int = 10, n_tags: int = 5) -> pd.DataFrame:
+        """One row per topic: top terms with weights, mapped tags, prevalence.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``topic``, ``terms`` (list of str), ``term_weights``
+            (list of float), ``tags`` (list of str), ``tag_scores`` (list of
+            float), ``prevalence`` (mean topic share in training questions).
+        """
+        self._check_fitted()
+        prevalence = self.doc_topic_.mean(axis=0)
+        rows = []
+        for k in range(self.model_.n_topics):
+            terms = self.topic_terms(k, n_terms)
+            tags = self.topic_tags(k, n_tags)
+            rows.append(
+                {
+                    "topic": k,
+                    "terms": [t for t, _ in terms],
+                    "term_weights": [w for _, w in terms],
+                    "tags": [t for t, _ in tags],
+                    "tag_scores": [s for _, s in tags],
+                    "prevalence": float(prevalence[k]),
+                }
+            )
+        return pd.DataFrame(rows)

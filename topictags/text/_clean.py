@@ -1,0 +1,206 @@
+"""Tokenising, stop-word removal and lemmatisation of question text."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from ._html import html_to_text
+from ._stopwords import default_stop_words
+
+__all__ = ["TextCleaner"]
+
+# A token is a word that may carry the punctuation of technology names:
+# "c#", "c++", ".net", "node.js", "asp.net-core", "objective-c", "python-3.x".
+# Inner dots and hyphens must be followed by a word character, so the full stop
+# ending a sentence ("...in python.") is not part of the token.
+_TOKEN = re.compile(r"\.?\w+(?:[.\-]\w+)*[#+]*")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_CACHE_LIMIT = 2_000_000
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_table():
+    # spaCy's lookup lemmatizer data (spacy-lookups-data), the table that
+    # spacy.blank("en") + the "lemmatizer" pipe in lookup mode uses.
+    from spacy.lookups import load_lookups
+
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@functools.lru_cache(maxsize=4)
+def _spacy_pipeline(name: str):
+    import spacy
+
+    if name == "en":
+        nlp = spacy.blank("en")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        return nlp
+    try:
+        return spacy.load(name, exclude=["parser", "ner", "textcat"])
+    except OSError as exc:
+        raise ValueError(
+            f"spaCy pipeline {name!r} is not installed; use spacy_model=None (the fast "
+            f"default) or 'en' (blank English + lookup lemmatizer), or install it"
+        ) from exc
+
+
+class TextCleaner:
+    """Turn question HTML or plain text into a list of normalised tokens.
+
+    Steps: HTML to visible text (``<pre>`` code blocks dropped unless
+    ``keep_code``), lower-casing, tokenising so that technology names survive
+    (``c#``, ``c++``, ``.net``, ``node.js``, ``asp.net-core``), dropping stop
+    words, tokens without a letter and very short tokens, and lemmatising with
+    spaCy's English lookup table.
+
+    Two engines produce tokens:
+
+    - ``spacy_model=None`` (default, fast): a regular-expression tokenizer and
+      spaCy's lookup lemma table applied once per distinct token (memoised).
+      This is what ``spacy.blank("en")`` with the lookup lemmatizer computes,
+      at about five times the speed.
+    - ``spacy_model="en"`` runs ``spacy.blank("en")`` + lookup lemmatizer via
+      ``nlp.pipe``; any other name (e.g. ``"en_core_web_sm"``) loads that
+      trained pipeline and keeps only tokens whose part of speech is in
+      ``pos``.
+
+    Parameters
+    ----------
+    keep_code : bool, default=False
+        Keep the text of ``<pre>`` code blocks.
+    lemmatize : bool, default=True
+        Replace tokens by their lemma.
+    stop_words : iterable of str, optional
+        Words to drop; defaults to spaCy's English list plus
+        :data:`topictags.text.DOMAIN_STOP_WORDS`.
+    extra_stop_words : iterable of str, default=()
+        Words to drop in addition to ``stop_words``.
+    protected : iterable of str, default=()
+        Tokens kept verbatim: never dropped, never lemmatised (pass the tag
+        vocabulary so that ``pandas`` does not become ``panda``).
+    min_length : int, default=2
+        Shortest token kept (protected tokens are kept whatever their length,
+        so the tags ``c`` and ``r`` survive).
+    spacy_model : str, optional
+        See above.
+    pos : tuple of str, default=("NOUN", "PROPN")
+        Parts of speech kept with a trained spaCy pipeline.
+    batch_size : int, default=256
+        Batch size of ``nlp.pipe``.
+
+    Examples
+    --------
+    >>> cleaner = TextCleaner(protected={"pandas"})
+    >>> cleaner.clean("<p>Merging two DataFrames in pandas with C#?</p>")
+    ['merge', 'dataframes', 'pandas', 'c#']
+    """
+
+    def __init__(
+        self,
+        *,
+        keep_code: bool = False,
+        lemmatize: bool = True,
+        stop_words: Iterable[str] | None = None,
+        extra_stop_words: Iterable[str] = (),
+        protected: Iterable[str] = (),
+        min_length: int = 2,
+        spacy_model: str | None = None,
+        pos: tuple[str, ...] = ("NOUN", "PROPN"),
+        batch_size: int = 256,
+    ) -> None:
+        self.keep_code = keep_code
+        self.lemmatize = lemmatize
+        self.stop_words = None if stop_words is None else frozenset(stop_words)
+        self.extra_stop_words = frozenset(extra_stop_words)
+        self.protected = frozenset(t.lower() for t in protected)
+        self.min_length = min_length
+        self.spacy_model = spacy_model
+        self.pos = tuple(pos)
+        self.batch_size = batch_size
+        self._memo: dict[str, str | None] = {}
+
+    def get_params(self) -> dict:
+        """Parameters as a JSON-serialisable dict (used by persistence)."""
+        return {
+            "keep_code": self.keep_code,
+            "lemmatize": self.lemmatize,
+            "stop_words": None if self.stop_words is None else sorted(self.stop_words),
+            "extra_stop_words": sorted(self.extra_stop_words),
+            "protected": sorted(self.protected),
+            "min_length": self.min_length,
+            "spacy_model": self.spacy_model,
+            "pos": list(self.pos),
+            "batch_size": self.batch_size,
+        }
+
+    @functools.cached_property
+    def _stop(self) -> frozenset[str]:
+        base = default_stop_words() if self.stop_words is None else self.stop_words
+        return (base | self.extra_stop_words) - self.protected
+
+    def _normalise(self, token: str) -> str | None:
+        """Lemma of a lower-cased token, or None when the token is dropped."""
+        if token in self.protected:
+            return token
+        if len(token) < self.min_length or token in self._stop or not _HAS_LETTER.search(token):
+            return None
+        if self.lemmatize:
+            token = _lemma_table().get(token, token)
+            if len(token) < self.min_length or token in self._stop:
+                return None
+        return token
+
+    def _tokens(self, text: str) -> list[str]:
+        memo = self._memo
+        if len(memo) > _CACHE_LIMIT:
+            memo.clear()
+        out = []
+        for raw in _TOKEN.findall(text.lower()):
+            try:
+                norm = memo[raw]
+            except KeyError:
+                norm = memo[raw] = self._normalise(raw)
+            if norm is not None:
+                out.append(norm)
+        return out
+
+    def clean(self, text: str) -> list[str]:
+        """Tokens of one HTML or plain-text string."""
+        return self.clean_many([text])[0]
+
+    def clean_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """Tokens of each string of ``texts`` (HTML or plain text)."""
+        plain = [html_to_text(t, keep_code=self.keep_code) for t in texts]
+        if self.spacy_model is None:
+            return [self._tokens(t) for t in plain]
+        return self._spacy_tokens(plain)
+
+    def _spacy_tokens(self, texts: list[str]) -> list[list[str]]:
+        nlp = _spacy_pipeline(self.spacy_model)
+        for tag in self.protected:
+            # Special cases keep "c++" or "node.js" one token in spaCy too.
+            if not tag.isalnum():
+                nlp.tokenizer.add_special_case(tag, [{"ORTH": tag}])
+        check_pos = self.spacy_model != "en" and nlp.has_pipe("tagger")
+        out = []
+        for doc in nlp.pipe((t.lower() for t in texts), batch_size=self.batch_size):
+            tokens = []
+            for tok in doc:
+                text = tok.text
+                if text in self.protected:
+                    tokens.append(text)
+                    continue
+                if check_pos and tok.pos_ not in self.pos:
+                    continue
+                if len(text) < self.min_length or text in self._stop:
+                    continue
+                if not _HAS_LETTER.search(text):
+                    continue
+                lemma = tok.lemma_.lower() if self.lemmatize else text
+                if lemma and lemma not in self._stop:
+                    tokens.append(lemma)
+            out.append(tokens)
+        return out
