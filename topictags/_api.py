@@ -42,7 +42,7 @@ def suggest_tags(text, model, k: int | None = 3, *, threshold: float | None = No
 
     Examples
     --------
-    >>> tt.suggest_tags("How do I merge two DataFrames?", model="nmf.topictags", k=3)  # doctest: +SKIP
+    >>> tt.suggest_tags("Merge two DataFrames?", model="nmf.topictags", k=3)  # doctest: +SKIP
     ['pandas', 'python', 'dataframe']
     """
     if isinstance(model, (str, os.PathLike)):

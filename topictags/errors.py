@@ -9,13 +9,13 @@ Python user would expect (``ValueError``, ``FileNotFoundError``...), so
 from __future__ import annotations
 
 __all__ = [
-    "TopicTagsError",
     "CorpusError",
-    "TagFormatError",
     "InputTextError",
     "ModelFileError",
     "NotFittedError",
     "OutputExistsError",
+    "TagFormatError",
+    "TopicTagsError",
 ]
 
 

@@ -52,6 +52,10 @@ class TopicModel:
     ----------
     vectorizer_ : TfidfVectorizer or CountVectorizer
     feature_names_ : ndarray of str, shape (n_features,)
+    term_frequency_ : ndarray, shape (n_features,)
+        Count of each term in the training documents.
+    doc_lengths_ : ndarray of int, shape (n_train,)
+        Number of in-vocabulary tokens of each training document.
     components_ : ndarray, shape (n_topics, n_features)
         Non-negative topic-term weights (NMF factor H, or LDA's topic-word
         pseudo-counts).
@@ -97,7 +101,8 @@ class TopicModel:
         self.random_state = random_state
 
     # -- fitting ---------------------------------------------------------------
-    def _validate(self, n_docs: int) -> None:
+    def validate_params(self) -> None:
+        """Check the parameters; raises ValueError naming the bad one."""
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.backend not in BACKENDS:
@@ -106,6 +111,9 @@ class TopicModel:
             raise ValueError("NMF is only available with backend='sklearn'")
         if not isinstance(self.n_topics, (int, np.integer)) or self.n_topics < 1:
             raise ValueError(f"n_topics must be a positive integer, got {self.n_topics!r}")
+
+    def _validate(self, n_docs: int) -> None:
+        self.validate_params()
         if n_docs < self.n_topics:
             raise ValueError(
                 f"cannot fit {self.n_topics} topics on {n_docs} documents: "
@@ -148,7 +156,10 @@ class TopicModel:
                 f"only {X.shape[1]} distinct terms for {self.n_topics} topics; "
                 "use fewer topics or lower min_df"
             )
-        self.feature_names_ = self.vectorizer_.get_feature_names_out()
+        self.feature_names_ = np.asarray(self.vectorizer_.get_feature_names_out(), dtype=str)
+        counts = X if self.method == "lda" else self._counts(docs)
+        self.term_frequency_ = np.asarray(counts.sum(axis=0)).ravel()
+        self.doc_lengths_ = np.asarray(counts.sum(axis=1)).ravel().astype(np.int64)
         if self.method == "nmf":
             self.model_ = NMF(
                 n_components=self.n_topics,
@@ -175,6 +186,18 @@ class TopicModel:
             self.model_ = None
             W = self._fit_gensim(X)
         return normalize_rows(W)
+
+    def _counts(self, docs: Sequence[str]) -> sparse.csr_matrix:
+        # Raw counts in the fitted vocabulary: pyLDAvis and coherence need
+        # term frequencies, which TF-IDF weights are not.
+        vectorizer = CountVectorizer(
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=tuple(self.ngram_range),
+            vocabulary=self.vectorizer_.vocabulary_,
+            dtype=np.float64,
+        )
+        return vectorizer.transform(docs)
 
     def _fit_gensim(self, X: sparse.csr_matrix) -> np.ndarray:
         from gensim.matutils import Sparse2Corpus

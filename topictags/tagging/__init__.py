@@ -2,7 +2,7 @@
 
 from ._base import BaseTagger, as_texts, tag_vocabulary
 from ._baseline import MostFrequentTagger
-from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping
+from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._supervised import SupervisedTagger
 from ._topic_tagger import TopicTagger
 
@@ -16,5 +16,6 @@ __all__ = [
     "blend",
     "cooccurrence_mapping",
     "lexical_mapping",
+    "logistic_mapping",
     "tag_vocabulary",
 ]

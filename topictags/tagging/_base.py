@@ -20,7 +20,9 @@ __all__ = ["BaseTagger", "as_texts", "tag_vocabulary"]
 TextInput = str | Sequence[str] | pd.Series | pd.DataFrame
 
 
-def tag_vocabulary(tag_lists: Sequence[Sequence[str]], n_tags: int) -> tuple[np.ndarray, np.ndarray]:
+def tag_vocabulary(
+    tag_lists: Sequence[Sequence[str]], n_tags: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The ``n_tags`` most frequent tags and their counts.
 
     Ties are broken alphabetically so the vocabulary does not depend on row order.
@@ -164,7 +166,12 @@ class BaseTagger:
 
     def _scores(self, X: TextInput) -> tuple[np.ndarray, np.ndarray]:
         """(scores, has_evidence) for the questions of ``X``."""
-        return self._scores_from_documents(self.documents(X))
+        self._check_fitted()
+        titles, bodies, _ = as_texts(X)
+        return self._scores_from_texts(titles, bodies)
+
+    def _scores_from_texts(self, titles: list[str], bodies: list[str]):
+        return self._scores_from_documents(self._documents(titles, bodies))
 
     def suggest_tags(
         self,

@@ -13,16 +13,27 @@ from scipy import sparse
 
 from ..models import normalize_rows
 
-__all__ = ["MAPPINGS", "blend", "cooccurrence_mapping", "lexical_mapping"]
+__all__ = [
+    "MAPPINGS",
+    "blend",
+    "cooccurrence_mapping",
+    "lexical_mapping",
+    "logistic_mapping",
+]
 
-MAPPINGS = ("lexical", "cooccurrence", "blend")
+MAPPINGS = ("lexical", "cooccurrence", "blend", "logistic")
 
 
-def cooccurrence_mapping(doc_topic: np.ndarray, labels: sparse.spmatrix | np.ndarray) -> np.ndarray:
-    """P(tag | topic) estimated from training questions.
+def cooccurrence_mapping(
+    doc_topic: np.ndarray, labels: sparse.spmatrix | np.ndarray, *, lift: float = 0.0
+) -> np.ndarray:
+    """P(tag | topic) estimated from training questions, optionally lifted.
 
     Each question spreads its tags over its topics in proportion to its topic
-    mixture: ``P(t | k) = sum_d theta_dk y_dt / sum_d theta_dk``.
+    mixture: ``P(t | k) = sum_d theta_dk y_dt / sum_d theta_dk``. With
+    ``lift > 0`` the result is divided by ``P(t) ** lift``, which stops the
+    most frequent tags from winning in every topic (``lift=1`` gives
+    P(t | k) / P(t), the lift of the tag in the topic).
 
     Parameters
     ----------
@@ -30,6 +41,8 @@ def cooccurrence_mapping(doc_topic: np.ndarray, labels: sparse.spmatrix | np.nda
         Topic mixtures of the training questions (rows sum to 1 or 0).
     labels : {ndarray, sparse matrix}, shape (n_docs, n_tags)
         Binary tag indicators of the same questions.
+    lift : float, default=0.0
+        Exponent of the tag-frequency correction.
 
     Returns
     -------
@@ -45,7 +58,47 @@ def cooccurrence_mapping(doc_topic: np.ndarray, labels: sparse.spmatrix | np.nda
     doc_topic = np.asarray(doc_topic, dtype=np.float64)
     joint = np.asarray(sparse.csr_matrix(labels).T.dot(doc_topic).T)  # (n_topics, n_tags)
     mass = doc_topic.sum(axis=0)[:, None]
-    return np.divide(joint, mass, out=np.zeros_like(joint), where=mass > 0)
+    mapping = np.divide(joint, mass, out=np.zeros_like(joint), where=mass > 0)
+    if lift:
+        labels = sparse.csr_matrix(labels)
+        prior = np.asarray(labels.mean(axis=0)).ravel()
+        mapping = np.divide(mapping, prior**lift, out=np.zeros_like(mapping), where=prior > 0)
+    return mapping
+
+
+def logistic_mapping(
+    doc_topic: np.ndarray,
+    labels: sparse.spmatrix | np.ndarray,
+    *,
+    C: float = 10.0,
+    random_state: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Learn each tag from the topic mixture: one logistic regression per tag.
+
+    The topics stay the model's only features; this mapping learns how much
+    each topic says for each tag, and a bias per tag.
+
+    Returns
+    -------
+    weights : ndarray, shape (n_topics, n_tags)
+    intercept : ndarray, shape (n_tags,)
+        A question's tag probabilities are
+        ``sigmoid(doc_topic @ weights + intercept)``.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    labels = sparse.csr_matrix(labels)
+    n_topics, n_tags = doc_topic.shape[1], labels.shape[1]
+    weights, intercept = np.zeros((n_topics, n_tags)), np.zeros(n_tags)
+    for t in range(n_tags):
+        y = labels[:, t].toarray().ravel()
+        if y.min() == y.max():  # a tag on all or no question: constant score
+            intercept[t] = 20.0 if y[0] else -20.0
+            continue
+        model = LogisticRegression(C=C, max_iter=1000, random_state=random_state)
+        model.fit(doc_topic, y)
+        weights[:, t], intercept[t] = model.coef_[0], model.intercept_[0]
+    return weights, intercept
 
 
 def lexical_mapping(

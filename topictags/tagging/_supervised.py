@@ -5,11 +5,14 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
+from ..text import html_to_text
 from ._base import BaseTagger
 
 __all__ = ["SupervisedTagger"]
@@ -21,9 +24,10 @@ class SupervisedTagger(BaseTagger):
     """One linear classifier per candidate tag on TF-IDF features.
 
     The comparator the topic taggers are measured against: same cleaning,
-    same tag vocabulary, same metric. Scores are decision-function values
-    (``"svm"``) or probabilities (``"logistic"``); the ``k`` best tags are
-    suggested.
+    same tag vocabulary, same metric. Scores are probabilities: logistic
+    regression's own, or the linear SVM's margins calibrated per tag (Platt
+    scaling, 3-fold) so that tags can be ranked against each other; the
+    ``k`` best tags are suggested.
 
     Parameters
     ----------
@@ -31,10 +35,24 @@ class SupervisedTagger(BaseTagger):
     classifier : {"svm", "logistic"}, default="svm"
         ``LinearSVC`` or ``LogisticRegression``, one-vs-rest.
     C : float, default=0.1
-        Inverse regularisation strength. The defaults (linear SVM, C=0.1,
-        sublinear TF, code blocks kept) were chosen on a validation split of
-        the training part of ``questions.parquet`` (see docs/benchmarks.md).
-    title_weight : int, default=1
+        Inverse regularisation strength. The defaults (calibrated linear SVM,
+        C=0.1, word and character n-grams, sublinear TF, code blocks kept,
+        title counted twice) were chosen on a validation split of the
+        training part of ``questions.parquet`` (see docs/benchmarks.md).
+    calibrate : bool, default=True
+        Calibrate the SVM's margins into probabilities (ignored for
+        ``"logistic"``).
+    char_ngrams : bool, default=True
+        Add character 2- to 4-grams (within words) of the raw text, code
+        included, to the word features: symbols such as ``$``, ``->`` or
+        ``#include`` say much about the language and cleaning drops them.
+    neighbors : int, default=30
+        Also let the ``neighbors`` most similar training questions (cosine
+        of word TF-IDF) vote for their tags; 0 turns this off. Neighbours
+        capture tag combinations that one-vs-rest classifiers score apart.
+    neighbor_weight : float, default=0.15
+        Share of the neighbours' vote in the score.
+    title_weight : int, default=2
     keep_code : bool, default=True
         Code is strong evidence of the language; keeping it helps here.
     spacy_model : str, optional
@@ -50,7 +68,13 @@ class SupervisedTagger(BaseTagger):
     tags_ : ndarray of str, shape (n_tags,)
     cleaner_ : TextCleaner
     vectorizer_ : TfidfVectorizer
+        Word features of the cleaned text.
+    char_vectorizer_ : TfidfVectorizer or None
+        Character n-grams of the raw text (``char_ngrams=True``).
     classifier_ : OneVsRestClassifier
+    neighbor_matrix_ : sparse matrix, shape (n_train, n_word_features)
+        Word TF-IDF rows of the training questions (when ``neighbors > 0``).
+    neighbor_labels_ : sparse matrix, shape (n_train, n_tags)
     fit_seconds_ : float
 
     Examples
@@ -66,7 +90,11 @@ class SupervisedTagger(BaseTagger):
         *,
         classifier: str = "svm",
         C: float = 0.1,
-        title_weight: int = 1,
+        calibrate: bool = True,
+        char_ngrams: bool = True,
+        neighbors: int = 30,
+        neighbor_weight: float = 0.15,
+        title_weight: int = 2,
         keep_code: bool = True,
         spacy_model: str | None = None,
         max_features: int | None = 50_000,
@@ -77,6 +105,10 @@ class SupervisedTagger(BaseTagger):
         self.n_tags = n_tags
         self.classifier = classifier
         self.C = C
+        self.calibrate = calibrate
+        self.char_ngrams = char_ngrams
+        self.neighbors = neighbors
+        self.neighbor_weight = neighbor_weight
         self.title_weight = title_weight
         self.keep_code = keep_code
         self.spacy_model = spacy_model
@@ -95,7 +127,7 @@ class SupervisedTagger(BaseTagger):
         if self.classifier not in CLASSIFIERS:
             raise ValueError(f"classifier must be one of {CLASSIFIERS}, got {self.classifier!r}")
         start = time.perf_counter()
-        _, docs, labels = self._prepare_fit(questions)
+        corpus, docs, labels = self._prepare_fit(questions)
         self.vectorizer_ = TfidfVectorizer(
             token_pattern=r"\S+",
             lowercase=False,
@@ -108,6 +140,22 @@ class SupervisedTagger(BaseTagger):
             X = self.vectorizer_.fit_transform(docs)
         except ValueError as exc:
             raise ValueError(f"no usable terms in the training questions ({exc})") from exc
+        self.char_vectorizer_ = None
+        if self.char_ngrams:
+            self.char_vectorizer_ = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 4),
+                sublinear_tf=True,
+                min_df=3,
+                max_features=100_000,
+                dtype=np.float64,
+            )
+            raw = self._raw_texts(corpus["title"].tolist(), corpus["body"].tolist())
+            chars = self.char_vectorizer_.fit_transform(raw)
+            words = X
+            X = sparse.hstack([words, chars], format="csr")
+        else:
+            words = X
         Y = labels.toarray().astype(int)
         constant = (Y.min(axis=0) == Y.max(axis=0))
         if constant.any():
@@ -119,15 +167,57 @@ class SupervisedTagger(BaseTagger):
             )
         if self.classifier == "svm":
             base = LinearSVC(C=self.C, random_state=self.random_state)
+            if self.calibrate:
+                base = CalibratedClassifierCV(base, cv=3, method="sigmoid")
         else:
             base = LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)
         self.classifier_ = OneVsRestClassifier(base, n_jobs=self.n_jobs).fit(X, Y)
+        if self.neighbors:
+            self.neighbor_matrix_ = words
+            self.neighbor_labels_ = labels.tocsr()
         self.fit_seconds_ = time.perf_counter() - start
         return self
 
-    def _scores_from_documents(self, docs: list[str]):
-        X = self.vectorizer_.transform(docs)
-        evidence = X.getnnz(axis=1) > 0
-        if self.classifier == "logistic":
-            return self.classifier_.predict_proba(X), evidence
-        return self.classifier_.decision_function(X), evidence
+    def _raw_texts(self, titles: list[str], bodies: list[str]) -> list[str]:
+        weight = self.title_weight
+        return [
+            (title + " ") * weight + html_to_text(body, keep_code=True)
+            for title, body in zip(titles, bodies)
+        ]
+
+    def _neighbor_votes(self, words, chunk: int = 512) -> np.ndarray:
+        """Similarity-weighted tag shares of each row's nearest training questions."""
+        train, labels = self.neighbor_matrix_, self.neighbor_labels_
+        n = min(self.neighbors, train.shape[0])
+        votes = np.zeros((words.shape[0], labels.shape[1]))
+        for start in range(0, words.shape[0], chunk):  # bounded memory on big batches
+            sims = (words[start : start + chunk] @ train.T).toarray()
+            idx = np.argpartition(-sims, n - 1, axis=1)[:, :n]
+            weights = np.take_along_axis(sims, idx, axis=1)
+            totals = weights.sum(axis=1)
+            rows = np.repeat(np.arange(len(idx)), n)
+            # Sparse (rows x train) matrix of neighbour weights, times labels.
+            picks = sparse.csr_matrix(
+                (weights.ravel(), (rows, idx.ravel())), shape=(len(idx), train.shape[0])
+            )
+            block = np.asarray((picks @ labels).todense())
+            votes[start : start + len(idx)] = np.divide(
+                block, totals[:, None], out=np.zeros_like(block), where=totals[:, None] > 0
+            )
+        return votes
+
+    def _scores_from_texts(self, titles: list[str], bodies: list[str]):
+        words = self.vectorizer_.transform(self._documents(titles, bodies))
+        evidence = words.getnnz(axis=1) > 0
+        X = words
+        if self.char_vectorizer_ is not None:
+            chars = self.char_vectorizer_.transform(self._raw_texts(titles, bodies))
+            X = sparse.hstack([words, chars], format="csr")
+        if self.classifier == "logistic" or self.calibrate:
+            scores = self.classifier_.predict_proba(X)
+        else:
+            scores = self.classifier_.decision_function(X)
+        if self.neighbors and self.neighbor_weight:
+            w = self.neighbor_weight
+            scores = (1 - w) * scores + w * self._neighbor_votes(words)
+        return scores, evidence

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..models import TopicModel
 from ._base import BaseTagger, TextInput
-from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping
+from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 
 __all__ = ["TopicTagger"]
 
@@ -28,9 +28,12 @@ class TopicTagger(BaseTagger):
       mixtures and their tags.
     - ``"blend"``: ``blend_weight`` x co-occurrence + (1 - ``blend_weight``) x
       lexical.
+    - ``"logistic"``: one logistic regression per tag on the topic mixture,
+      learned on the training questions (the topics are the only features).
 
-    A question's tag scores are its topic mixture times the mapping; the
-    ``k`` best (or those above a threshold) are suggested.
+    A question's tag scores are its topic mixture times the mapping (for
+    ``"logistic"``, the sigmoid of that plus a bias per tag); the ``k`` best,
+    or those above a threshold, are suggested.
 
     Parameters
     ----------
@@ -41,6 +44,9 @@ class TopicTagger(BaseTagger):
     mapping : {"lexical", "cooccurrence", "blend"}, default="blend"
     blend_weight : float, default=0.8
         Weight of the co-occurrence mapping in ``"blend"``.
+    lift : float, default=0.5
+        Tag-frequency correction of the co-occurrence mapping, see
+        :func:`~topictags.tagging.cooccurrence_mapping`.
     backend : {"sklearn", "gensim"}, default="sklearn"
         LDA implementation.
     title_weight : int, default=3
@@ -64,12 +70,16 @@ class TopicTagger(BaseTagger):
     model_ : TopicModel
     cooccurrence_ : ndarray, shape (n_topics, n_tags)
     lexical_ : ndarray, shape (n_topics, n_tags)
+    logistic_ : tuple of ndarray, shapes (n_topics, n_tags) and (n_tags,)
+        Weights and intercepts of the logistic mapping.
     topic_tag_ : ndarray, shape (n_topics, n_tags)
-        The mapping in use.
+        The mapping in use (for ``"logistic"``, its weights).
     doc_topic_ : ndarray of float32, shape (n_train, n_topics)
         Topic mixtures of the training questions.
     doc_lengths_ : ndarray of int, shape (n_train,)
-        Number of tokens of each training document.
+        Number of in-vocabulary tokens of each training document.
+    term_frequency_ : ndarray, shape (n_features,)
+        Count of each vocabulary term in the training documents.
     train_questions_ : DataFrame, shape (n_train, 4)
         ``id``, ``title``, ``tags`` and ``creation_date`` of the training
         questions (for browsing topics).
@@ -91,6 +101,7 @@ class TopicTagger(BaseTagger):
         *,
         mapping: str = "blend",
         blend_weight: float = 0.8,
+        lift: float = 0.5,
         backend: str = "sklearn",
         title_weight: int = 3,
         keep_code: bool = False,
@@ -106,6 +117,7 @@ class TopicTagger(BaseTagger):
         self.n_tags = n_tags
         self.mapping = mapping
         self.blend_weight = blend_weight
+        self.lift = lift
         self.backend = backend
         self.title_weight = title_weight
         self.keep_code = keep_code
@@ -132,8 +144,7 @@ class TopicTagger(BaseTagger):
         if self.mapping not in MAPPINGS:
             raise ValueError(f"mapping must be one of {MAPPINGS}, got {self.mapping!r}")
         start = time.perf_counter()
-        corpus, docs, labels = self._prepare_fit(questions)
-        self.model_ = TopicModel(
+        model = TopicModel(
             self.method,
             self.n_topics,
             backend=self.backend,
@@ -143,10 +154,15 @@ class TopicTagger(BaseTagger):
             max_iter=self.max_iter,
             random_state=self.random_state,
         )
-        doc_topic = self.model_.fit_transform(docs)
+        model.validate_params()  # before the (slow) cleaning of the corpus
+        corpus, docs, labels = self._prepare_fit(questions)
+        self.model_ = model
+        doc_topic = model.fit_transform(docs)
         self.doc_topic_ = doc_topic.astype(np.float32)
-        self.doc_lengths_ = np.array([d.count(" ") + 1 if d else 0 for d in docs])
-        self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels)
+        self.doc_lengths_ = model.doc_lengths_
+        self.term_frequency_ = model.term_frequency_
+        self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels, lift=self.lift)
+        self.logistic_ = logistic_mapping(doc_topic, labels, random_state=self.random_state)
         self.lexical_ = lexical_mapping(
             self.model_.components_, self.model_.feature_names_, self.tags_, self._tag_terms
         )
@@ -170,6 +186,7 @@ class TopicTagger(BaseTagger):
                     None if pd.isna(v) else pd.Timestamp(v).isoformat()
                     for v in frame["creation_date"]
                 ],
+                "date_dtype": str(frame["creation_date"].dtype),
             }
         return state
 
@@ -181,7 +198,9 @@ class TopicTagger(BaseTagger):
                     "id": pd.array(columns["id"], dtype="Int64"),
                     "title": columns["title"],
                     "tags": columns["tags"],
-                    "creation_date": pd.to_datetime(columns["creation_date"]),
+                    "creation_date": pd.to_datetime(columns["creation_date"]).astype(
+                        columns.get("date_dtype", "datetime64[ns]")
+                    ),
                 }
             )
         self.__dict__.update(state)
@@ -196,6 +215,8 @@ class TopicTagger(BaseTagger):
             return self.lexical_
         if self.mapping == "cooccurrence":
             return self.cooccurrence_
+        if self.mapping == "logistic":
+            return self.logistic_[0]
         return blend(self.cooccurrence_, self.lexical_, self.blend_weight)
 
     def with_mapping(self, mapping: str, *, blend_weight: float | None = None) -> TopicTagger:
@@ -226,7 +247,10 @@ class TopicTagger(BaseTagger):
     def _scores_from_documents(self, docs: list[str]):
         theta = self.model_.transform(docs)
         evidence = theta.sum(axis=1) > 0
-        return theta @ self.topic_tag_, evidence
+        scores = theta @ self.topic_tag_
+        if self.mapping == "logistic":
+            scores = 1.0 / (1.0 + np.exp(-(scores + self.logistic_[1])))
+        return scores, evidence
 
     # -- exploration --------------------------------------------------------------
     def topic_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
@@ -239,6 +263,7 @@ class TopicTagger(BaseTagger):
         """The ``n`` tags a topic maps to most strongly, with their mapping weight."""
         row = self.topic_tag_[topic]
         order = np.argsort(-row, kind="stable")[:n]
+        # For "logistic" these are coefficients: only positive ones point to a tag.
         return [(str(self.tags_[j]), float(row[j])) for j in order if row[j] > 0]
 
     def topics(self, n_terms: int = 10, n_tags: int = 5) -> pd.DataFrame:

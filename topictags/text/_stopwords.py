@@ -17,11 +17,11 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
     best better case code correct currently different does doesn doing don dont
     easy edit example exactly fine following getting good great guess hello help
     hey hi idea im instead issue ive just kind know like looking lot maybe mean
-    need new nice ok okay possible pretty problem question questions really right
-    seem seems simple solution solve somebody someone something sort stuff sure
-    thank thanks thing things think trouble try trying understand update want way
-    ways work worked working works wrong use used using e.g i.e etc
-    """.split()
+    need new nice ok okay possible pretty problem question questions really
+    right seem seems simple solution solve somebody someone something sort stuff
+    sure thank thanks thing things think trouble try trying understand update
+    want way ways work worked working works wrong use used using e.g i.e etc
+    """.split()  # noqa: SIM905 (a word list is easier to read and extend)
 )
 
 

@@ -1,0 +1,76 @@
+"""Quality benchmark: the comparison table on a fixed 80/20 split of each shared corpus.
+
+    python benchmarks/quality.py            # both corpora
+    python benchmarks/quality.py questions  # one corpus
+
+Top-50 tags, k=3, split seed 0, model seeds 0. Prints each table and saves
+benchmarks/results/quality.json.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+from _common import DATA, write_results
+
+import topictags as tt
+
+CORPORA = {"questions": "questions.parquet", "titles_only": "titles_only.parquet"}
+K, N_TAGS, SEED = 3, 50, 0
+
+
+def models(corpus: str) -> list:
+    """The taggers compared; the topic taggers in each mapping."""
+    nmf = tt.TopicTagger("nmf", n_topics=40, n_tags=N_TAGS, random_state=SEED)
+    lda = tt.TopicTagger("lda", n_topics=40, n_tags=N_TAGS, random_state=SEED)
+    return [
+        nmf,
+        lda,
+        tt.SupervisedTagger(n_tags=N_TAGS, random_state=SEED),
+        tt.MostFrequentTagger(n_tags=N_TAGS),
+    ]
+
+
+def run(corpus: str) -> dict:
+    questions = tt.load_questions(DATA / CORPORA[corpus])
+    train, test = tt.train_test_split(questions, test_size=0.2, random_state=SEED)
+    fitted = [m.fit(train) for m in models(corpus)]
+    # Every mapping of every topic tagger, without refitting the topic model.
+    variants = []
+    for model in fitted:
+        if isinstance(model, tt.TopicTagger):
+            variants += [model.with_mapping(m) for m in tt.tagging.MAPPINGS]
+        else:
+            variants.append(model)
+    table = tt.compare(variants, train, test, k=K, refit=False)
+    supervised = table.loc[[i for i in table.index if i.startswith("supervised")], "jaccard"].max()
+    topic_rows = [i for i in table.index if not i.startswith(("supervised", "most-frequent"))]
+    best = table.loc[topic_rows, "jaccard"].idxmax()
+    summary = {
+        "n_train": len(train),
+        "n_test": len(test),
+        "supervised_jaccard": supervised,
+        "best_topic_tagger": best,
+        "best_topic_jaccard": table.loc[best, "jaccard"],
+        "best_topic_ratio": table.loc[best, "jaccard"] / supervised,
+        "lexical_ratio": table.loc[
+            [i for i in topic_rows if i.endswith("lexical")], "jaccard"
+        ].max() / supervised,
+    }
+    with pd.option_context("display.width", 160, "display.precision", 4):
+        print(f"\n== {corpus}: {len(train)} train / {len(test)} test, k={K}, top-{N_TAGS} tags")
+        print(table)
+        print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary.items()})
+    return {"table": table.reset_index().to_dict(orient="records"), "summary": summary}
+
+
+def main(names: list[str]) -> None:
+    results = {"k": K, "n_tags": N_TAGS, "split_seed": SEED, "corpora": {}}
+    for name in names or list(CORPORA):
+        results["corpora"][name] = run(name)
+    write_results("quality", results)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from topictags.errors import NotFittedError
+from topictags.models import TopicModel, normalize_rows
+
+DOCS = (
+    ["pandas dataframe merge column"] * 10
+    + ["css html layout margin"] * 10
+    + ["mysql query join table"] * 10
+)
+
+
+@pytest.mark.parametrize(("method", "backend"), [("nmf", "sklearn"), ("lda", "sklearn"), ("lda", "gensim")])
+def test_fit_transform_shapes_and_distributions(method, backend):
+    model = TopicModel(method, 3, backend=backend, min_df=1, max_df=1.0, random_state=0)
+    theta = model.fit_transform(DOCS)
+    assert theta.shape == (30, 3)
+    np.testing.assert_allclose(theta.sum(axis=1), 1.0)
+    assert model.components_.shape == (3, len(model.feature_names_))
+    new = model.transform(["merge dataframe column", "unknownword"])
+    np.testing.assert_allclose(new[0].sum(), 1.0)
+    assert new[1].sum() == 0.0  # no known term: no topic
+    # documents of one theme share their dominant topic
+    dominant = theta.argmax(axis=1)
+    assert len(set(dominant[:10])) == 1 and len(set(dominant)) == 3
+
+
+@pytest.mark.parametrize(("method", "backend"), [("nmf", "sklearn"), ("lda", "sklearn"), ("lda", "gensim")])
+def test_same_seed_same_topics(method, backend):
+    fit = lambda: TopicModel(method, 3, backend=backend, min_df=1, max_df=1.0, random_state=7).fit(DOCS)  # noqa: E731
+    a, b = fit(), fit()
+    np.testing.assert_array_equal(a.components_, b.components_)
+    np.testing.assert_array_equal(a.transform(DOCS[:5]), b.transform(DOCS[:5]))
+
+
+def test_gensim_transform_is_repeatable_in_one_process():
+    model = TopicModel("lda", 3, backend="gensim", min_df=1, max_df=1.0, random_state=1).fit(DOCS)
+    np.testing.assert_array_equal(model.transform(DOCS[:3]), model.transform(DOCS[:3]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "n_docs", "message"),
+    [
+        ({"method": "pca"}, 30, "method must be"),
+        ({"method": "nmf", "backend": "gensim"}, 30, "only available"),
+        ({"method": "lda", "backend": "torch"}, 30, "backend must be"),
+        ({"n_topics": 0}, 30, "positive integer"),
+        ({"n_topics": 50}, 30, "cannot fit 50 topics on 30"),
+    ],
+)
+def test_bad_parameters(kwargs, n_docs, message):
+    with pytest.raises(ValueError, match=message):
+        TopicModel(**{"min_df": 1, "max_df": 1.0, **kwargs}).fit(DOCS[:n_docs])
+
+
+def test_empty_documents_error_is_clear():
+    with pytest.raises(ValueError, match="no usable terms"):
+        TopicModel("nmf", 2, min_df=1).fit(["", "", ""])
+
+
+def test_not_fitted():
+    with pytest.raises(NotFittedError):
+        TopicModel().transform(["x"])
+
+
+def test_normalize_rows_keeps_zero_rows():
+    out = normalize_rows(np.array([[1.0, 3.0], [0.0, 0.0]]))
+    np.testing.assert_allclose(out, [[0.25, 0.75], [0.0, 0.0]])

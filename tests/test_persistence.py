@@ -1,0 +1,135 @@
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import topictags as tt
+from topictags.errors import ModelFileError, OutputExistsError
+
+
+@pytest.fixture(scope="module")
+def fitted(split):
+    train, _ = split
+    return {
+        "nmf": tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train),
+        "gensim": tt.TopicTagger("lda", n_topics=4, n_tags=8, backend="gensim", min_df=1,
+                                 random_state=0).fit(train),
+        "sup": tt.SupervisedTagger(n_tags=8, min_df=1, random_state=0).fit(train),
+        "base": tt.MostFrequentTagger(n_tags=8).fit(train),
+    }
+
+
+@pytest.mark.parametrize("name", ["nmf", "gensim", "sup", "base"])
+def test_roundtrip_gives_identical_suggestions(fitted, split, tmp_path, name):
+    _, test = split
+    model = fitted[name]
+    path = model.save(tmp_path / "m.topictags")
+    loaded = tt.load(path)
+    assert type(loaded) is type(model)
+    np.testing.assert_array_equal(loaded.decision_function(test), model.decision_function(test))
+    assert tt.suggest_tags(test, model=path, k=2) == model.suggest_tags(test, k=2)
+
+
+def test_loaded_topic_tagger_keeps_training_questions(fitted, tmp_path):
+    loaded = tt.load(fitted["nmf"].save(tmp_path / "m.topictags"))
+    pd.testing.assert_frame_equal(loaded.train_questions_, fitted["nmf"].train_questions_)
+
+
+def test_no_overwrite_without_asking(fitted, tmp_path):
+    path = tmp_path / "m.topictags"
+    path.write_text("precious user data")
+    with pytest.raises(OutputExistsError, match="overwrite=True"):
+        fitted["nmf"].save(path)
+    assert path.read_text() == "precious user data"
+    fitted["nmf"].save(path, overwrite=True)
+    assert tt.load(path).tags_.tolist() == fitted["nmf"].tags_.tolist()
+    assert [p.name for p in tmp_path.iterdir()] == ["m.topictags"]  # no temp files left
+
+
+def test_missing_and_foreign_files(tmp_path):
+    with pytest.raises(ModelFileError, match="no model file"):
+        tt.load(tmp_path / "nope.topictags")
+    (tmp_path / "x.txt").write_text("hello")
+    with pytest.raises(ModelFileError, match="not a topictags model file"):
+        tt.load(tmp_path / "x.txt")
+
+
+class Stranger:
+    def __init__(self):
+        self.value = 1
+
+
+class _Evil:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("echo pwned > pwned.txt",))
+
+
+def test_pickle_payload_is_refused_without_running(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "evil.topictags"
+    path.write_bytes(pickle.dumps(_Evil()))
+    with pytest.raises(ModelFileError, match="never loaded"):
+        tt.load(path)
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_untrusted_types_inside_a_valid_archive_are_refused(tmp_path, fitted):
+    import hashlib
+
+    import skops.io as sio
+
+    payload = sio.dumps({"model": Stranger()})  # a type not on the list
+    manifest = json.loads(zipfile.ZipFile(fitted["base"].save(tmp_path / "ok.topictags")).read("manifest.json"))
+    manifest["sha256"] = hashlib.sha256(payload).hexdigest()
+    path = tmp_path / "odd.topictags"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("model.skops", payload)
+    with pytest.raises(ModelFileError, match="does not trust.*Stranger"):
+        tt.load(path)
+
+
+def test_truncated_and_edited_files_are_detected(fitted, tmp_path):
+    path = fitted["nmf"].save(tmp_path / "m.topictags")
+    data = path.read_bytes()
+    (tmp_path / "cut.topictags").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError):
+        tt.load(tmp_path / "cut.topictags")
+    # flip one byte inside the payload (stored uncompressed)
+    edited = bytearray(data)
+    edited[len(data) // 2] ^= 0xFF
+    (tmp_path / "edit.topictags").write_bytes(bytes(edited))
+    with pytest.raises(ModelFileError, match="corrupt|checksum|truncated"):
+        tt.load(tmp_path / "edit.topictags")
+
+
+def test_other_major_version_is_refused(fitted, tmp_path):
+    path = fitted["base"].save(tmp_path / "m.topictags")
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        payload = archive.read("model.skops")
+    manifest["library_version"] = "99.0.0"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("model.skops", payload)
+    with pytest.raises(ModelFileError, match="99.0.0.*refit"):
+        tt.load(path)
+
+
+def test_interrupted_save_leaves_nothing(fitted, tmp_path, monkeypatch):
+    import skops.io as sio
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    path = tmp_path / "m.topictags"
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fitted["base"].save(path)
+    assert list(tmp_path.iterdir()) == []
+    assert sio  # imported for the monkeypatched module's sake

@@ -1,0 +1,524 @@
+"""topictags.viz: offline LDAvis pages (without a browser) and matplotlib charts."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import os
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from topictags.errors import OutputExistsError
+from topictags.viz import (
+    _browser,
+    ldavis_html,
+    plot_comparison,
+    plot_model_selection,
+    plot_top_terms,
+    plot_topic_prevalence,
+    plot_topic_tag_heatmap,
+    plot_topic_trend,
+    prepare_ldavis,
+    save_ldavis,
+    show_ldavis,
+)
+
+EVIL_TERM = "</script><script>alert(1)</script>"
+EVIL_LABEL = '<img src=x onerror="alert(2)">'
+N_TOPICS, N_TERMS, N_DOCS = 4, 25, 30
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def make_model(seed=0, n_topics=N_TOPICS, n_terms=N_TERMS, n_docs=N_DOCS):
+    """Unnormalised NMF-like arrays with exact zeros and an all-zero document."""
+    rng = np.random.default_rng(seed)
+    topic_term = rng.gamma(0.3, size=(n_topics, n_terms))
+    topic_term[topic_term < 0.05] = 0.0
+    doc_topic = rng.gamma(0.5, size=(n_docs, n_topics))
+    doc_topic[0] = 0.0
+    doc_topic[1, :2] = 0.0
+    doc_lengths = rng.integers(5, 60, size=n_docs)
+    vocab = [f"term{i}" for i in range(n_terms)]
+    term_frequency = rng.integers(1, 100, size=n_terms)
+    return topic_term, doc_topic, doc_lengths, vocab, term_frequency
+
+
+@pytest.fixture(scope="module")
+def model():
+    return make_model()
+
+
+@pytest.fixture(scope="module")
+def evil_prepared():
+    topic_term, doc_topic, doc_lengths, vocab, term_frequency = make_model(seed=1)
+    vocab[0] = EVIL_TERM
+    vocab[1] = "line\u2028separator & <b>bold</b>"
+    topic_term[0, :2] = 50.0  # salient, so both are among the displayed terms
+    return prepare_ldavis(
+        topic_term, doc_topic, doc_lengths, vocab, term_frequency, lambda_step=0.1
+    )
+
+
+@pytest.fixture(scope="module")
+def page(evil_prepared):
+    labels = ["python, pandas", EVIL_LABEL, "css & html", "sql"]
+    return ldavis_html(evil_prepared, topic_labels=labels, title="<b>Topics</b>")
+
+
+# ---------------------------------------------------------------------------
+# prepare_ldavis
+
+
+def test_prepare_ldavis_handles_zeros_and_keeps_topic_order(model):
+    prepared = prepare_ldavis(*model, R=10, lambda_step=0.1)
+    assert type(prepared).__name__ == "PreparedData"
+    assert len(prepared.topic_coordinates) == N_TOPICS
+    # sort_topics=False: page topic k is model topic k - 1
+    assert list(prepared.topic_order) == [1, 2, 3, 4]
+    assert list(prepared.topic_coordinates["topics"]) == [1, 2, 3, 4]
+    coords = prepared.topic_coordinates[["x", "y", "Freq"]].to_numpy()
+    assert np.isfinite(coords).all()
+    info = prepared.topic_info[["Freq", "Total", "logprob", "loglift"]].to_numpy()
+    assert np.isfinite(info).all()
+    assert prepared.R == 10
+
+
+def test_prepare_ldavis_accepts_dead_topic_and_sorting(model):
+    topic_term, doc_topic, *rest = model
+    topic_term = topic_term.copy()
+    topic_term[2] = 0.0  # a dead NMF component
+    doc_topic = doc_topic.copy()
+    doc_topic[:, 3] += 5.0  # topic 3 dominates
+    prepared = prepare_ldavis(topic_term, doc_topic, *rest, lambda_step=0.5, sort_topics=True)
+    assert prepared.topic_order[0] == 4  # model topic 3, shown first
+
+
+def _bad(model, **changes):
+    names = ["topic_term", "doc_topic", "doc_lengths", "vocab", "term_frequency"]
+    args = dict(zip(names, model, strict=True))
+    args.update(changes)
+    return args
+
+
+@pytest.mark.parametrize(
+    ("changes", "match"),
+    [
+        ({"doc_topic": np.ones((N_DOCS, N_TOPICS + 1))}, "number of topics"),
+        ({"vocab": [f"t{i}" for i in range(N_TERMS - 1)]}, "vocab has 24 terms"),
+        ({"vocab": ["same"] * N_TERMS}, "duplicated"),
+        ({"vocab": "abc"}, "not a string"),
+        ({"term_frequency": np.ones(3)}, "term_frequency has 3"),
+        ({"doc_lengths": np.ones(3)}, "doc_lengths has 3"),
+        ({"doc_lengths": np.zeros(N_DOCS)}, "all zero"),
+        ({"topic_term": -np.ones((N_TOPICS, N_TERMS))}, "negative"),
+        ({"topic_term": np.full((N_TOPICS, N_TERMS), np.nan)}, "NaN"),
+        ({"topic_term": np.ones(N_TERMS)}, "2-D"),
+        ({"topic_term": np.ones((1, N_TERMS)), "doc_topic": np.ones((N_DOCS, 1))}, "at least 2"),
+    ],
+)
+def test_prepare_ldavis_rejects_bad_input(model, changes, match):
+    with pytest.raises(ValueError, match=match):
+        prepare_ldavis(**_bad(model, **changes))
+
+
+@pytest.mark.parametrize(("kw", "match"), [({"R": 0}, "R must"), ({"lambda_step": 0}, "lambda")])
+def test_prepare_ldavis_rejects_bad_options(model, kw, match):
+    with pytest.raises(ValueError, match=match):
+        prepare_ldavis(*model, **kw)
+
+
+# ---------------------------------------------------------------------------
+# ldavis_html / show_ldavis / save_ldavis
+
+
+def test_page_loads_nothing_from_the_network(page):
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE)
+    assert not re.search(r"<link\b", page, re.IGNORECASE)
+    assert "Content-Security-Policy" in page
+    assert "default-src 'none'" in page
+
+
+def test_page_inlines_d3_and_ldavis(page):
+    assert "https://d3js.org v5" in page  # the header comment of the bundled d3.v5.min.js
+    assert "var LDAvis = function" in page
+    assert "Slide to adjust relevance metric" in page  # the λ slider is LDAvis's own
+
+
+def test_page_escapes_terms_inside_the_script(page):
+    # the page's one script element is the only thing that may close a script
+    assert page.lower().count("</script") == 1
+    assert page.lower().count("<script") == 1
+    assert EVIL_TERM not in page
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page
+    assert "\u2028" not in page
+    assert "<b>bold</b>" not in page
+
+
+def test_page_shows_escaped_labels_and_title(page):
+    assert EVIL_LABEL not in page
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    assert "css &amp; html" in page
+    assert "<title>&lt;b&gt;Topics&lt;/b&gt;</title>" in page
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>", page)
+    assert rows == [("1", "0"), ("2", "1"), ("3", "2"), ("4", "3")]
+
+
+def test_page_label_table_follows_sorted_topics(model):
+    topic_term, doc_topic, *rest = model
+    doc_topic = doc_topic.copy()
+    doc_topic[:, 2] += 5.0
+    prepared = prepare_ldavis(topic_term, doc_topic, *rest, lambda_step=0.5, sort_topics=True)
+    html = ldavis_html(prepared, topic_labels=["a", "b", "c", "d"])
+    assert re.search(r"<tr><td>1</td><td>2</td><td>c</td></tr>", html)
+
+
+def test_page_ids_are_unique_per_call(evil_prepared):
+    ids = {
+        re.search(r'<div id="(topictags-ldavis-[0-9a-f]+)"', ldavis_html(evil_prepared))[1]
+        for _ in range(2)
+    }
+    assert len(ids) == 2
+
+
+def test_page_without_labels(evil_prepared):
+    html = ldavis_html(evil_prepared)
+    assert re.findall(r"<tr><td>\d+</td><td>\d+</td></tr>", html)
+    assert "Label</th>" not in html
+
+
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [(["a", "b"], "2 labels but there are 4"), ([1, 2, 3, 4], "must be a str"), ("abcd", "str")],
+)
+def test_page_rejects_bad_labels(evil_prepared, labels, match):
+    with pytest.raises(ValueError, match=match):
+        ldavis_html(evil_prepared, topic_labels=labels)
+
+
+def test_page_rejects_other_objects():
+    with pytest.raises(ValueError, match="prepare_ldavis"):
+        ldavis_html({"mdsDat": {}})
+
+
+def test_show_ldavis_returns_notebook_html(evil_prepared):
+    pytest.importorskip("IPython")
+    shown = show_ldavis(evil_prepared, topic_labels=list("abcd"))
+    assert type(shown).__name__ == "HTML"
+    assert shown.data.count("<script>") == 1
+    assert "Content-Security-Policy" not in shown.data  # ignored outside <head>
+    assert EVIL_TERM not in shown.data
+    # scoped CSS: the vis's rules must not style the rest of a notebook
+    style = re.search(r"<style>(.*?)</style>", shown.data, re.DOTALL)[1]
+    assert all(rule.lstrip().startswith("#topictags-ldavis-") for rule in style.split("}")[:-1])
+
+
+def test_save_ldavis_refuses_to_overwrite(evil_prepared, tmp_path):
+    target = tmp_path / "topics.html"
+    assert save_ldavis(evil_prepared, target, topic_labels=list("abcd")) == target
+    first = target.read_text(encoding="utf-8")
+    assert first.startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputExistsError, match="overwrite=True"):
+        save_ldavis(evil_prepared, target)
+    assert isinstance(OutputExistsError("x"), FileExistsError)
+    assert target.read_text(encoding="utf-8") == first
+    save_ldavis(evil_prepared, target, overwrite=True)
+    assert target.read_text(encoding="utf-8") != first
+    assert [p.name for p in tmp_path.iterdir()] == ["topics.html"]  # no temp file left
+    if os.name == "posix":
+        umask = os.umask(0)
+        os.umask(umask)
+        assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_save_ldavis_leaves_nothing_on_failure(evil_prepared, tmp_path, monkeypatch):
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        save_ldavis(evil_prepared, tmp_path / "topics.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_ldavis_needs_an_existing_folder(evil_prepared, tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        save_ldavis(evil_prepared, tmp_path / "missing" / "topics.html")
+
+
+# ---------------------------------------------------------------------------
+# browser helper (the parts that need no browser)
+
+
+def test_find_chromium_honours_override(monkeypatch):
+    monkeypatch.setenv("TOPICTAGS_CHROMIUM", "no-such-browser-topictags")
+    assert _browser.find_chromium() is None
+
+
+def test_dump_dom_errors(monkeypatch, tmp_path):
+    with pytest.raises(FileNotFoundError):
+        _browser.dump_dom(tmp_path / "missing.html")
+    page = tmp_path / "p.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    monkeypatch.setenv("TOPICTAGS_CHROMIUM", "no-such-browser-topictags")
+    with pytest.raises(RuntimeError, match="no Chromium found"):
+        _browser.dump_dom(page)
+
+
+# ---------------------------------------------------------------------------
+# charts
+
+
+@pytest.fixture(scope="module")
+def arrays():
+    rng = np.random.default_rng(42)
+    return {
+        "topic_term": rng.gamma(0.5, size=(5, 30)),
+        "vocab": [f"w{i}" for i in range(30)],
+        "doc_topic": rng.gamma(0.5, size=(40, 5)),
+        "topic_tag": rng.random((5, 12)),
+        "tags": [f"tag{i}" for i in range(12)],
+        "labels": ["python", "java", "css", "sql", "git"],
+    }
+
+
+def test_plot_top_terms(arrays):
+    fig = plot_top_terms(
+        arrays["topic_term"], arrays["vocab"], n_terms=6, n_cols=2, topic_labels=arrays["labels"]
+    )
+    assert isinstance(fig, Figure)
+    assert len(fig.axes) == 5  # 3x2 grid, the spare panel removed
+    for topic, ax in enumerate(fig.axes):
+        assert len(ax.patches) == 6
+        expected = [arrays["vocab"][i] for i in np.argsort(-arrays["topic_term"][topic])[:6]]
+        assert [t.get_text() for t in ax.get_yticklabels()] == expected
+        assert ax.get_title(loc="left") == f"{topic}: {arrays['labels'][topic]}"
+        widths = [p.get_width() for p in ax.patches]
+        assert widths == sorted(widths, reverse=True)
+        assert max(widths) <= 1.0  # shares of the topic
+
+
+def test_plot_top_terms_subset_into_given_figure(arrays):
+    fig = Figure()
+    out = plot_top_terms(arrays["topic_term"], arrays["vocab"], topics=[3, 1], n_terms=50, fig=fig)
+    assert out is fig
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["Topic 3", "Topic 1"]
+    assert all(len(ax.patches) == 30 for ax in fig.axes)  # n_terms capped at the vocabulary
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"vocab": ["a", "b"]}, "vocab has 2 entries"),
+        ({"topics": [7]}, "topic 7 out of range"),
+        ({"topics": []}, "empty"),
+        ({"n_terms": 0}, "n_terms"),
+        ({"topic_labels": ["a"]}, "topic_labels has 1"),
+    ],
+)
+def test_plot_top_terms_rejects_bad_input(arrays, kwargs, match):
+    args = {"topic_term": arrays["topic_term"], "vocab": arrays["vocab"], **kwargs}
+    with pytest.raises(ValueError, match=match):
+        plot_top_terms(**args)
+
+
+def test_plot_top_terms_rejects_used_figure(arrays):
+    fig = Figure()
+    fig.add_subplot()
+    with pytest.raises(ValueError, match="already has 1 axes"):
+        plot_top_terms(arrays["topic_term"], arrays["vocab"], fig=fig)
+
+
+def test_plot_topic_tag_heatmap(arrays):
+    ax = plot_topic_tag_heatmap(
+        arrays["topic_tag"],
+        arrays["tags"],
+        topics=[0, 2, 4],
+        n_tags=8,
+        topic_labels=arrays["labels"],
+    )
+    assert ax.images[0].get_array().shape == (3, 8)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0: python", "2: css", "4: git"]
+    assert len(ax.get_xticklabels()) == 8
+    assert len(ax.figure.axes) == 2  # with its colorbar
+
+
+def test_plot_topic_tag_heatmap_orders_tags_as_a_diagonal():
+    mapping = np.array([[0.0, 0.0, 0.9, 0.1], [0.8, 0.0, 0.0, 0.2], [0.0, 0.7, 0.0, 0.0]])
+    _, ax = plt.subplots()
+    out = plot_topic_tag_heatmap(mapping, ["a", "b", "c", "d"], ax=ax)
+    assert out is ax
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["c", "a", "d", "b"]
+    assert ax.images[0].get_array().shape == (3, 4)
+
+
+def test_plot_topic_tag_heatmap_rejects_bad_input(arrays):
+    with pytest.raises(ValueError, match="tags has 3 entries but there are 12"):
+        plot_topic_tag_heatmap(arrays["topic_tag"], ["a", "b", "c"])
+    with pytest.raises(ValueError, match="2-D"):
+        plot_topic_tag_heatmap(np.ones(3), ["a", "b", "c"])
+
+
+def test_plot_topic_prevalence(arrays):
+    doc_topic = arrays["doc_topic"].copy()
+    doc_topic[0] = 0.0
+    ax = plot_topic_prevalence(doc_topic, topic_labels=arrays["labels"])
+    widths = [p.get_width() for p in ax.patches]
+    assert len(widths) == 5
+    assert widths == sorted(widths, reverse=True)
+    expected = doc_topic[1:] / doc_topic[1:].sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(sorted(widths), np.sort(expected.mean(axis=0)))
+    assert np.isclose(sum(widths), 1.0)
+    top = int(np.argmax(expected.mean(axis=0)))
+    assert ax.get_yticklabels()[0].get_text() == f"{top}: {arrays['labels'][top]}"
+    assert "1 document(s) with no weight left out" in ax.get_xlabel()
+
+
+def test_plot_topic_prevalence_rejects_bad_input():
+    with pytest.raises(ValueError, match="every row of doc_topic is zero"):
+        plot_topic_prevalence(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="negative"):
+        plot_topic_prevalence(-np.ones((3, 2)))
+
+
+@pytest.fixture
+def comparison():
+    return pd.DataFrame(
+        {
+            "jaccard": [0.4, 0.3, 0.1],
+            "precision@k": [0.3, 0.25, 0.1],
+            "recall@k": [0.5, 0.4, 0.2],
+            "f1": [0.35, 0.3, 0.12],
+            "n_questions": [100, 100, 100],
+        },
+        index=pd.Index(["supervised", "nmf", "most-frequent"], name="model"),
+    )
+
+
+def test_plot_comparison(comparison):
+    ax = plot_comparison(comparison)
+    assert len(ax.patches) == 3 * 4
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(comparison.index)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "jaccard",
+        "precision@k",
+        "recall@k",
+        "f1",
+    ]
+    heights = sorted(p.get_height() for p in ax.patches)
+    np.testing.assert_allclose(heights, np.sort(comparison.iloc[:, :4].to_numpy().ravel()))
+
+
+def test_plot_comparison_model_column_and_subset(comparison):
+    _, ax = plt.subplots()
+    out = plot_comparison(comparison.reset_index(), metrics=["f1"], ax=ax)
+    assert out is ax
+    assert len(ax.patches) == 3
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(comparison.index)
+
+
+def test_plot_comparison_rejects_bad_tables(comparison):
+    with pytest.raises(ValueError, match=r"no column\(s\) \['ndcg'\]"):
+        plot_comparison(comparison, metrics=["jaccard", "ndcg"])
+    with pytest.raises(ValueError, match="empty"):
+        plot_comparison(comparison.iloc[:0])
+    with pytest.raises(ValueError, match="DataFrame"):
+        plot_comparison(comparison.to_dict())
+
+
+@pytest.fixture
+def selection():
+    rows = []
+    for model in ("nmf", "lda"):
+        for k in (20, 5, 10):
+            rows.append(
+                {
+                    "model": model,
+                    "n_topics": k,
+                    "c_v": 0.4 + k / 100,
+                    "diversity": 1 - k / 50,
+                    "perplexity": 1000 - k if model == "lda" else np.nan,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_plot_model_selection(selection):
+    fig = plot_model_selection(selection)
+    assert [ax.get_title() for ax in fig.axes] == [
+        "c_v (higher is better)",
+        "diversity (higher is better)",
+        "perplexity (lower is better)",
+    ]
+    for ax in fig.axes:
+        assert len(ax.lines) == 2  # one line per model
+        assert ax.get_xlabel() == "n_topics"
+        assert list(ax.lines[0].get_xdata()) == [5, 10, 20]  # sorted by x
+
+
+def test_plot_model_selection_index_and_explicit_metrics(selection):
+    table = selection[selection.model == "nmf"].drop(columns="model").set_index("n_topics")
+    fig = Figure()
+    out = plot_model_selection(table, metrics=["diversity"], fig=fig)
+    assert out is fig
+    assert len(fig.axes) == 1
+    assert len(fig.axes[0].lines) == 1
+
+
+def test_plot_model_selection_rejects_bad_tables(selection):
+    with pytest.raises(ValueError, match=r"no column\(s\) \['n_iter'\]"):
+        plot_model_selection(selection, x="n_iter")
+    with pytest.raises(ValueError, match="none of the metric columns"):
+        plot_model_selection(selection[["model", "n_topics"]])
+    with pytest.raises(ValueError, match=r"no column\(s\) \['c_npmi'\]"):
+        plot_model_selection(selection, metrics=["c_npmi"])
+
+
+@pytest.fixture
+def trend():
+    index = pd.period_range("2019Q1", periods=6, freq="Q")
+    rng = np.random.default_rng(3)
+    return pd.DataFrame(rng.dirichlet(np.ones(3), size=6), index=index, columns=[0, 1, 2])
+
+
+def test_plot_topic_trend(trend):
+    ax = plot_topic_trend(trend)
+    assert len(ax.lines) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0", "1", "2"]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), trend[1].to_numpy())
+
+
+def test_plot_topic_trend_subset_and_datetime_index(trend):
+    shuffled = trend.iloc[::-1].copy()
+    shuffled.index = shuffled.index.to_timestamp()
+    _, ax = plt.subplots()
+    assert plot_topic_trend(shuffled, topics=[2], ax=ax) is ax
+    assert len(ax.lines) == 1
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), trend[2].to_numpy())  # time-sorted
+
+
+def test_plot_topic_trend_rejects_bad_tables(trend):
+    with pytest.raises(ValueError, match=r"no column\(s\) \[7\]"):
+        plot_topic_trend(trend, topics=[7])
+    with pytest.raises(ValueError, match="empty"):
+        plot_topic_trend(trend.iloc[:0])
+
+
+def test_charts_draw_on_a_bare_figure_without_pyplot(arrays, tmp_path):
+    fig = Figure()
+    plot_topic_prevalence(arrays["doc_topic"], ax=fig.add_subplot())
+    fig.savefig(tmp_path / "p.png")
+    assert (tmp_path / "p.png").stat().st_size > 0
+    assert plt.get_fignums() == []  # nothing registered with pyplot

@@ -1,0 +1,24 @@
+"""Offline pyLDAvis pages and matplotlib charts of topic models, on plain arrays."""
+
+from ._charts import (
+    plot_comparison,
+    plot_model_selection,
+    plot_top_terms,
+    plot_topic_prevalence,
+    plot_topic_tag_heatmap,
+    plot_topic_trend,
+)
+from ._ldavis import ldavis_html, prepare_ldavis, save_ldavis, show_ldavis
+
+__all__ = [
+    "ldavis_html",
+    "plot_comparison",
+    "plot_model_selection",
+    "plot_top_terms",
+    "plot_topic_prevalence",
+    "plot_topic_tag_heatmap",
+    "plot_topic_trend",
+    "prepare_ldavis",
+    "save_ldavis",
+    "show_ldavis",
+]
