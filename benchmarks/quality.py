@@ -18,12 +18,16 @@ import topictags as tt
 
 CORPORA = {"questions": "questions.parquet", "titles_only": "titles_only.parquet"}
 K, N_TAGS, SEED = 3, 50, 0
+# Numbers of topics chosen on a validation split of each training part
+# (benchmarks/tune.py); the test part was not used to choose them.
+N_TOPICS = {"questions": 150, "titles_only": 200}
 
 
 def models(corpus: str) -> list:
     """The taggers compared; the topic taggers in each mapping."""
-    nmf = tt.TopicTagger("nmf", n_topics=40, n_tags=N_TAGS, random_state=SEED)
-    lda = tt.TopicTagger("lda", n_topics=40, n_tags=N_TAGS, random_state=SEED)
+    n = N_TOPICS[corpus]
+    nmf = tt.TopicTagger("nmf", n_topics=n, n_tags=N_TAGS, random_state=SEED)
+    lda = tt.TopicTagger("lda", n_topics=n, n_tags=N_TAGS, random_state=SEED)
     return [
         nmf,
         lda,

@@ -140,10 +140,22 @@ def lexical_mapping(
 
 
 def blend(cooccurrence: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarray:
-    """``weight`` x co-occurrence + (1 - weight) x lexical, rows as distributions.
+    """``weight`` x co-occurrence + (1 - ``weight``) x lexical, on one scale.
 
-    Each mapping is first normalised per topic so the two are on one scale.
+    Each mapping is divided by its largest entry first, so both lie in
+    [0, 1] and the weight means what it says. (Normalising each topic's row
+    instead over-weights the few tags a lexical row names.)
+
+    Examples
+    --------
+    >>> blend(np.array([[2.0, 0.0]]), np.array([[0.0, 4.0]]), 0.25)
+    array([[0.25, 0.75]])
     """
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"blend weight must be in [0, 1], got {weight!r}")
-    return weight * normalize_rows(cooccurrence) + (1.0 - weight) * normalize_rows(lexical)
+
+    def scaled(matrix: np.ndarray) -> np.ndarray:
+        top = matrix.max()
+        return matrix / top if top > 0 else matrix
+
+    return weight * scaled(cooccurrence) + (1.0 - weight) * scaled(lexical)

@@ -42,7 +42,7 @@ class TopicTagger(BaseTagger):
     n_tags : int, default=50
         Size of the candidate tag vocabulary (most frequent training tags).
     mapping : {"lexical", "cooccurrence", "blend"}, default="blend"
-    blend_weight : float, default=0.8
+    blend_weight : float, default=0.85
         Weight of the co-occurrence mapping in ``"blend"``.
     lift : float, default=0.5
         Tag-frequency correction of the co-occurrence mapping, see
@@ -100,7 +100,7 @@ class TopicTagger(BaseTagger):
         n_tags: int = 50,
         *,
         mapping: str = "blend",
-        blend_weight: float = 0.8,
+        blend_weight: float = 0.85,
         lift: float = 0.5,
         backend: str = "sklearn",
         title_weight: int = 3,
