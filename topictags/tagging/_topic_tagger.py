@@ -196,8 +196,8 @@ class TopicTagger(BaseTagger):
             state["train_questions_"] = pd.DataFrame(
                 {
                     "id": pd.array(columns["id"], dtype="Int64"),
-                    "title": columns["title"],
-                    "tags": columns["tags"],
+                    "title": pd.Series(columns["title"], dtype=object),
+                    "tags": pd.Series(columns["tags"], dtype=object),
                     "creation_date": pd.to_datetime(columns["creation_date"]).astype(
                         columns.get("date_dtype", "datetime64[ns]")
                     ),

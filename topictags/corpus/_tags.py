@@ -1,0 +1,86 @@
+"""Parsing the tag formats Stack Overflow data comes in."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..errors import TagFormatError
+
+__all__ = ["parse_tags"]
+
+_BRACKETED = re.compile(r"(?:<[^<>\s]+>)+")
+_BRACKET = re.compile(r"<([^<>\s]+)>")
+
+
+def _clean(tags: Iterable[str], value) -> list[str]:
+    out: list[str] = []
+    for tag in tags:
+        if not isinstance(tag, str):
+            raise TagFormatError(f"tag list holds a {type(tag).__name__}, not a string: {value!r:.80}")
+        tag = tag.strip().lower()
+        if any(ch.isspace() for ch in tag):
+            raise TagFormatError(f"tag {tag!r:.60} contains white space in {value!r:.80}")
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def parse_tags(value) -> list[str]:
+    """Tags of one question as a list of lower-case strings.
+
+    Accepted forms: ``"<python><pandas>"`` (Data Explorer, ``Posts.xml``),
+    ``"|python|pandas|"`` (newer data dumps), ``"python|pandas"``,
+    ``"python pandas"``, ``"python, pandas"``, ``"['python', 'pandas']"``, and a
+    list, tuple or array of strings. Tags are lower-cased, stripped and
+    de-duplicated in order; missing values give ``[]``.
+
+    Raises
+    ------
+    TagFormatError
+        Unbalanced brackets, white space inside a bracketed tag, a
+        non-string tag, or a value that is neither text nor a list.
+
+    Examples
+    --------
+    >>> parse_tags("<python><Pandas>")
+    ['python', 'pandas']
+    >>> parse_tags("c#|.net")
+    ['c#', '.net']
+    """
+    if value is None or value is np.nan:
+        return []
+    if isinstance(value, float) and np.isnan(value):
+        return []
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return _clean(list(value), value)
+    if not isinstance(value, str):
+        try:
+            import pandas as pd
+
+            if value is pd.NA:
+                return []
+        except ImportError:  # pragma: no cover - pandas is a dependency
+            pass
+        raise TagFormatError(f"tags must be text or a list of strings, got {type(value).__name__}: {value!r:.80}")
+    text = value.strip()
+    if not text:
+        return []
+    if "<" in text or ">" in text:
+        if not _BRACKETED.fullmatch(text):
+            raise TagFormatError(f"malformed tags {value!r:.80}: expected the form <tag1><tag2>")
+        return _clean(_BRACKET.findall(text), value)
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            parsed = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
+            raise TagFormatError(f"malformed tag list {value!r:.80}") from exc
+        if not isinstance(parsed, (list, tuple)):
+            raise TagFormatError(f"malformed tag list {value!r:.80}")
+        return _clean(parsed, value)
+    if "|" in text:
+        return _clean(text.strip("|").split("|"), value)
+    return _clean(re.split(r"[,\s;]+", text), value)
