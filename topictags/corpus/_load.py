@@ -182,7 +182,9 @@ def _normalise(frame: pd.DataFrame, where: str, tags_column: str | None) -> pd.D
     if date_col is None:
         out["creation_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
     else:
-        dates = pd.to_datetime(frame[date_col].to_numpy(), errors="coerce", utc=True, format="mixed")
+        dates = pd.to_datetime(
+            frame[date_col].to_numpy(), errors="coerce", utc=True, format="mixed"
+        )
         out["creation_date"] = pd.Series(dates.tz_localize(None), dtype="datetime64[ns]")
     out["score"] = _integers(frame, _find(columns, "score"), n)
     return out

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
 from ..errors import TagFormatError
 
@@ -20,7 +21,8 @@ def _clean(tags: Iterable[str], value) -> list[str]:
     out: list[str] = []
     for tag in tags:
         if not isinstance(tag, str):
-            raise TagFormatError(f"tag list holds a {type(tag).__name__}, not a string: {value!r:.80}")
+            kind = type(tag).__name__
+            raise TagFormatError(f"tag list holds a {kind}, not a string: {value!r:.80}")
         tag = tag.strip().lower()
         if any(ch.isspace() for ch in tag):
             raise TagFormatError(f"tag {tag!r:.60} contains white space in {value!r:.80}")
@@ -51,21 +53,13 @@ def parse_tags(value) -> list[str]:
     >>> parse_tags("c#|.net")
     ['c#', '.net']
     """
-    if value is None or value is np.nan:
-        return []
-    if isinstance(value, float) and np.isnan(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return []
     if isinstance(value, (list, tuple, np.ndarray)):
         return _clean(list(value), value)
     if not isinstance(value, str):
-        try:
-            import pandas as pd
-
-            if value is pd.NA:
-                return []
-        except ImportError:  # pragma: no cover - pandas is a dependency
-            pass
-        raise TagFormatError(f"tags must be text or a list of strings, got {type(value).__name__}: {value!r:.80}")
+        kind = type(value).__name__
+        raise TagFormatError(f"tags must be text or a list of strings, got {kind}: {value!r:.80}")
     text = value.strip()
     if not text:
         return []
