@@ -21,7 +21,12 @@ def test_lexical_exact_term_and_multiword_tags():
     terms = ["python", "ruby", "rail", "css", "node.js"]
     topic_term = np.array([[8.0, 0, 0, 2, 0], [0, 5, 5, 0, 0], [0, 0, 0, 0, 1]])
     tags = ["python", "ruby-on-rails", "node.js", "java"]
-    split = {"python": ["python"], "ruby-on-rails": ["ruby", "rail"], "node.js": ["node.js"], "java": ["java"]}
+    split = {
+        "python": ["python"],
+        "ruby-on-rails": ["ruby", "rail"],
+        "node.js": ["node.js"],
+        "java": ["java"],
+    }
     mapping = lexical_mapping(topic_term, terms, tags, lambda t: split[t])
     np.testing.assert_allclose(mapping[0], [0.8, 0.0, 0.0, 0.0])
     np.testing.assert_allclose(mapping[1], [0.0, 0.5, 0.0, 0.0])

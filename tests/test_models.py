@@ -11,7 +11,9 @@ DOCS = (
 )
 
 
-@pytest.mark.parametrize(("method", "backend"), [("nmf", "sklearn"), ("lda", "sklearn"), ("lda", "gensim")])
+@pytest.mark.parametrize(
+    ("method", "backend"), [("nmf", "sklearn"), ("lda", "sklearn"), ("lda", "gensim")]
+)
 def test_fit_transform_shapes_and_distributions(method, backend):
     model = TopicModel(method, 3, backend=backend, min_df=1, max_df=1.0, random_state=0)
     theta = model.fit_transform(DOCS)
@@ -26,9 +28,13 @@ def test_fit_transform_shapes_and_distributions(method, backend):
     assert len(set(dominant[:10])) == 1 and len(set(dominant)) == 3
 
 
-@pytest.mark.parametrize(("method", "backend"), [("nmf", "sklearn"), ("lda", "sklearn"), ("lda", "gensim")])
+@pytest.mark.parametrize(
+    ("method", "backend"), [("nmf", "sklearn"), ("lda", "sklearn"), ("lda", "gensim")]
+)
 def test_same_seed_same_topics(method, backend):
-    fit = lambda: TopicModel(method, 3, backend=backend, min_df=1, max_df=1.0, random_state=7).fit(DOCS)  # noqa: E731
+    fit = lambda: TopicModel(method, 3, backend=backend, min_df=1, max_df=1.0, random_state=7).fit(
+        DOCS
+    )  # noqa: E731
     a, b = fit(), fit()
     np.testing.assert_array_equal(a.components_, b.components_)
     np.testing.assert_array_equal(a.transform(DOCS[:5]), b.transform(DOCS[:5]))

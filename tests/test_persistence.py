@@ -15,8 +15,9 @@ def fitted(split):
     train, _ = split
     return {
         "nmf": tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train),
-        "gensim": tt.TopicTagger("lda", n_topics=4, n_tags=8, backend="gensim", min_df=1,
-                                 random_state=0).fit(train),
+        "gensim": tt.TopicTagger(
+            "lda", n_topics=4, n_tags=8, backend="gensim", min_df=1, random_state=0
+        ).fit(train),
         "sup": tt.SupervisedTagger(n_tags=8, min_df=1, random_state=0).fit(train),
         "base": tt.MostFrequentTagger(n_tags=8).fit(train),
     }
@@ -84,7 +85,9 @@ def test_untrusted_types_inside_a_valid_archive_are_refused(tmp_path, fitted):
     import skops.io as sio
 
     payload = sio.dumps({"model": Stranger()})  # a type not on the list
-    manifest = json.loads(zipfile.ZipFile(fitted["base"].save(tmp_path / "ok.topictags")).read("manifest.json"))
+    manifest = json.loads(
+        zipfile.ZipFile(fitted["base"].save(tmp_path / "ok.topictags")).read("manifest.json")
+    )
     manifest["sha256"] = hashlib.sha256(payload).hexdigest()
     path = tmp_path / "odd.topictags"
     with zipfile.ZipFile(path, "w") as archive:

@@ -34,7 +34,9 @@ def test_init_only_stores_parameters():
         tagger.fit(pd.DataFrame({"title": ["a"], "tags": [["x"]]}))
 
 
-@pytest.mark.parametrize("text", ["pandas dataframe merge column groupby", "<p>pandas <b>merge</b></p>"])
+@pytest.mark.parametrize(
+    "text", ["pandas dataframe merge column groupby", "<p>pandas <b>merge</b></p>"]
+)
 def test_suggest_single_text(nmf, text):
     tags = nmf.suggest_tags(text, k=2)
     assert tags == ["python", "pandas"] or tags == ["pandas", "python"]
@@ -50,14 +52,18 @@ def test_suggest_batch_forms_agree(nmf, split):
 
 
 def test_threshold_and_scores(nmf):
-    tags, scores = nmf.suggest_tags("css layout div margin", k=None, threshold=0.05, return_scores=True)
+    tags, scores = nmf.suggest_tags(
+        "css layout div margin", k=None, threshold=0.05, return_scores=True
+    )
     assert tags and all(s >= 0.05 for s in scores)
     assert scores == sorted(scores, reverse=True)
     with pytest.raises(ValueError, match="give k, threshold"):
         nmf.suggest_tags("css", k=None)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "How do I do this?", "<pre><code>x = 1</code></pre>", "zzzz qqqq"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "How do I do this?", "<pre><code>x = 1</code></pre>", "zzzz qqqq"]
+)
 def test_no_evidence_gives_no_tags(nmf, sup, text):
     assert nmf.suggest_tags(text) == []
     assert sup.suggest_tags(text) == []
@@ -105,7 +111,14 @@ def test_mappings_differ_and_lexical_uses_no_labels(nmf, split):
 
 def test_topics_table(nmf):
     table = nmf.topics(n_terms=5, n_tags=2)
-    assert list(table.columns) == ["topic", "terms", "term_weights", "tags", "tag_scores", "prevalence"]
+    assert list(table.columns) == [
+        "topic",
+        "terms",
+        "term_weights",
+        "tags",
+        "tag_scores",
+        "prevalence",
+    ]
     assert len(table) == 4 and all(len(t) == 5 for t in table["terms"])
     assert table["prevalence"].sum() == pytest.approx(1.0, abs=1e-5)
 
@@ -130,7 +143,12 @@ def test_compare_table(split, nmf, sup):
     train, test = split
     table = tt.compare([nmf, sup, tt.MostFrequentTagger(n_tags=8)], train, test, k=2)
     assert list(table.columns) == [
-        "jaccard", "precision@k", "recall@k", "f1", "n_questions", "fit_seconds",
+        "jaccard",
+        "precision@k",
+        "recall@k",
+        "f1",
+        "n_questions",
+        "fit_seconds",
         "suggestions_per_second",
     ]
     assert table.index[-1] == "most-frequent"

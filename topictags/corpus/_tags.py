@@ -67,7 +67,7 @@ def parse_tags(value) -> list[str]:
         if not _BRACKETED.fullmatch(text):
             raise TagFormatError(f"malformed tags {value!r:.80}: expected the form <tag1><tag2>")
         return _clean(_BRACKET.findall(text), value)
-    if text.startswith("[") and text.endswith("]"):
+    if text.startswith("[") or text.endswith("]"):
         try:
             parsed = ast.literal_eval(text)
         except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
