@@ -34,7 +34,7 @@ def test_fit_transform_shapes_and_distributions(method, backend):
 def test_same_seed_same_topics(method, backend):
     fit = lambda: TopicModel(method, 3, backend=backend, min_df=1, max_df=1.0, random_state=7).fit(
         DOCS
-    )  # noqa: E731
+    )
     a, b = fit(), fit()
     np.testing.assert_array_equal(a.components_, b.components_)
     np.testing.assert_array_equal(a.transform(DOCS[:5]), b.transform(DOCS[:5]))
