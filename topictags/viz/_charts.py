@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._validate import as_matrix
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
@@ -63,22 +65,6 @@ def _new_figure(fig: Figure | SubFigure | None, figsize: tuple[float, float]):
             f"fig already has {len(fig.axes)} axes; pass an empty Figure (or SubFigure)"
         )
     return fig
-
-
-def _matrix(x: Any, name: str) -> np.ndarray:
-    if hasattr(x, "toarray"):
-        x = x.toarray()
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric 2-D array: {exc}") from None
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {arr.shape}")
-    if 0 in arr.shape:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return arr
 
 
 def _names(values: Any, name: str, size: int, what: str) -> list[str]:
@@ -186,7 +172,7 @@ def plot_top_terms(
     >>> fig = plot_top_terms(nmf.components_, vocab, n_terms=8)  # doctest: +SKIP
     >>> fig.savefig("top_terms.png")  # doctest: +SKIP
     """
-    weights = _matrix(topic_term, "topic_term")
+    weights = as_matrix(topic_term, "topic_term")
     if (weights < 0).any():
         raise ValueError("topic_term contains negative values")
     n_topics, n_vocab = weights.shape
@@ -253,7 +239,7 @@ def plot_topic_tag_heatmap(
     --------
     >>> ax = plot_topic_tag_heatmap(tagger.mapping_, tagger.tags_, n_tags=15)  # doctest: +SKIP
     """
-    matrix = _matrix(topic_tag, "topic_tag")
+    matrix = as_matrix(topic_tag, "topic_tag")
     n_topics, n_all = matrix.shape
     tags = _names(tags, "tags", n_all, "topic_tag columns")
     labels = (
@@ -306,7 +292,7 @@ def plot_topic_prevalence(
     --------
     >>> ax = plot_topic_prevalence(W, topic_labels=labels)  # doctest: +SKIP
     """
-    weights = _matrix(doc_topic, "doc_topic")
+    weights = as_matrix(doc_topic, "doc_topic")
     if (weights < 0).any():
         raise ValueError("doc_topic contains negative values")
     n_topics = weights.shape[1]

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import OutputExistsError
+from ._validate import as_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
@@ -175,18 +176,7 @@ def prepare_ldavis(
 
 
 def _nonnegative_2d(x: Any, name: str) -> np.ndarray:
-    if hasattr(x, "toarray"):  # scipy sparse: LDAvis needs dense rows anyway
-        x = x.toarray()
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a numeric 2-D array: {exc}") from None
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
+    arr = as_matrix(x, name)
     if (arr < 0).any():
         raise ValueError(f"{name} contains negative values; topic weights must be >= 0")
     return arr
