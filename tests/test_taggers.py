@@ -45,10 +45,18 @@ def test_suggest_single_text(nmf, text):
 def test_suggest_batch_forms_agree(nmf, split):
     _, test = split
     from_frame = nmf.suggest_tags(test, k=3)
-    assert len(from_frame) == len(test) and all(len(t) == 3 for t in from_frame)
+    assert len(from_frame) == len(test) and all(1 <= len(t) <= 3 for t in from_frame)
     texts = ["jquery click event", "mysql join query"]
     assert nmf.suggest_tags(texts, k=1) == nmf.suggest_tags(pd.Series(texts), k=1)
     assert nmf.suggest_tags(texts, k=1) == [nmf.suggest_tags(t, k=1) for t in texts]
+
+
+def test_topic_tagger_never_suggests_zero_score_tags(nmf):
+    tags, scores = nmf.suggest_tags("css layout div margin", k=8, return_scores=True)
+    all_scores = nmf.decision_function("css layout div margin")[0]
+    assert (all_scores == 0).any()  # some tags have no evidence for this question
+    assert len(tags) == int((all_scores > 0).sum()) < 8
+    assert min(scores) > 0
 
 
 def test_threshold_and_scores(nmf):

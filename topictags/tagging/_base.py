@@ -39,29 +39,45 @@ def as_texts(X: TextInput) -> tuple[list[str], list[str], bool]:
 
     A string is one question (its text is treated as the body, HTML or plain);
     a sequence or Series of strings is a batch; a DataFrame needs a ``title``
-    and/or ``body`` column (case-insensitive).
+    and/or ``body`` column (case-insensitive, at most one of each). A batch
+    must hold at least one question.
     """
     if isinstance(X, str):
         return [""], [X], True
     if X is None:
         raise InputTextError("text is None: pass a string, a list of strings or a DataFrame")
     if isinstance(X, pd.DataFrame):
-        columns = {str(c).lower(): c for c in X.columns}
+        columns: dict[str, list] = {}
+        for c in X.columns:
+            columns.setdefault(str(c).lower(), []).append(c)
         if "title" not in columns and "body" not in columns:
             raise CorpusError(
                 "DataFrame needs a 'title' and/or 'body' column, found: "
                 + ", ".join(map(str, X.columns))
             )
+        for field in ("title", "body"):
+            if len(columns.get(field, ())) > 1:
+                both = " and ".join(repr(str(c)) for c in columns[field])
+                raise CorpusError(f"DataFrame columns {both} are ambiguous for {field!r}")
         n = len(X)
-        titles = X[columns["title"]].tolist() if "title" in columns else [""] * n
-        bodies = X[columns["body"]].tolist() if "body" in columns else [""] * n
+        _check_not_empty(n)
+        titles = X[columns["title"][0]].tolist() if "title" in columns else [""] * n
+        bodies = X[columns["body"][0]].tolist() if "body" in columns else [""] * n
         return _strings(titles, "title"), _strings(bodies, "body"), False
+    if isinstance(X, np.ndarray) and X.ndim == 0:
+        return as_texts(X.item())  # a 0-d array holds one value
     if isinstance(X, (pd.Series, list, tuple, np.ndarray)):
         texts = list(X)
+        _check_not_empty(len(texts))
         return [""] * len(texts), _strings(texts, "text"), False
     raise InputTextError(
         f"expected a string, a list of strings or a DataFrame, got {type(X).__name__}"
     )
+
+
+def _check_not_empty(n: int) -> None:
+    if n == 0:
+        raise InputTextError("no questions to tag: the batch is empty")
 
 
 def _strings(values: list[Any], what: str) -> list[str]:
@@ -69,7 +85,11 @@ def _strings(values: list[Any], what: str) -> list[str]:
     for i, value in enumerate(values):
         if isinstance(value, str):
             out.append(value)
-        elif value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        elif (
+            value is None
+            or value is pd.NA
+            or (isinstance(value, (float, np.floating)) and np.isnan(value))
+        ):
             out.append("")  # a missing title or body in a table is just empty
         else:
             raise InputTextError(
@@ -83,6 +103,9 @@ class BaseTagger:
     ``_scores_from_documents``."""
 
     _estimator_type = "tagger"
+    # Taggers whose scores are >= 0 by construction: a tag scoring exactly 0
+    # has no evidence at all and is not suggested, even to fill up k.
+    _zero_is_no_evidence = False
 
     # -- helpers used by fit ------------------------------------------------------
     def _fit_vocabulary(self, questions) -> tuple[pd.DataFrame, list[list[str]]]:
@@ -201,7 +224,9 @@ class BaseTagger:
         list of str, or list of lists of str for a batch
             With ``return_scores=True``, a ``(tags, scores)`` pair of such lists.
             A question whose text has no known term (empty, only stop words,
-            only code) gets an empty list.
+            only code) gets an empty list; a topic tagger never suggests a tag
+            that scores 0 (no topic of the question points to it), so it may
+            return fewer than ``k``.
 
         Examples
         --------
@@ -233,7 +258,11 @@ class BaseTagger:
                 tags_out.append([])
                 scores_out.append([])
                 continue
-            keep = slice(None) if threshold is None else top[i] >= threshold
+            keep = np.ones(len(top[i]), dtype=bool)
+            if self._zero_is_no_evidence:
+                keep &= top[i] > 0
+            if threshold is not None:
+                keep &= top[i] >= threshold
             tags_out.append(self.tags_[order[i][keep]].tolist())
             scores_out.append(top[i][keep].astype(float).tolist())
         return tags_out, scores_out

@@ -93,6 +93,8 @@ class TopicTagger(BaseTagger):
     ['pandas', 'python', 'dataframe']
     """
 
+    _zero_is_no_evidence = True
+
     def __init__(
         self,
         method: str = "nmf",

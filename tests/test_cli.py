@@ -1,0 +1,194 @@
+"""The command line, run as users run it: a subprocess on real files."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import make_questions
+
+MODEL = "m.topictags"
+HOSTILE_TAG = "<img/src=x/onerror=alert(1)>"
+
+
+def run(*args, stdin=None, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "topictags.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def explorer_csv(frame, path):
+    out = frame.rename(
+        columns={
+            "id": "Id",
+            "title": "Title",
+            "body": "Body",
+            "creation_date": "CreationDate",
+            "score": "Score",
+        }
+    )
+    out["Tags"] = frame["tags"].map(lambda tags: "".join(f"<{t}>" for t in tags))
+    out[["Id", "Title", "Body", "Tags", "CreationDate", "Score"]].to_csv(path, index=False)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    questions = make_questions(200)
+    questions.loc[0, "title"] = "<script>alert('x')</script> pandas dataframe"
+    explorer_csv(questions.iloc[:150], folder / "train.csv")
+    explorer_csv(questions.iloc[150:], folder / "test.csv")
+    # The report shows tags: plant markup in a frequent one (Parquet keeps lists).
+    hostile = questions.copy()
+    hostile["tags"] = [
+        [*tags, HOSTILE_TAG] if i % 3 == 0 else tags for i, tags in enumerate(hostile["tags"])
+    ]
+    hostile.iloc[:150].to_parquet(folder / "hostile_train.parquet")
+    hostile.iloc[150:].to_parquet(folder / "hostile_test.parquet")
+    result = run("fit", "train.csv", "-o", MODEL, "--n-topics", "4", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_suggest_arguments_and_stdin(workdir):
+    result = run("suggest", "--model", MODEL, "pandas dataframe merge", "css layout", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and "pandas" in lines[0] and "css" in lines[1]
+    result = run(
+        "suggest",
+        "--model",
+        MODEL,
+        "--json",
+        "--k",
+        "2",
+        stdin="jquery click event\n\nmysql join query\n",
+        cwd=workdir,
+    )
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == ["jquery click event", "", "mysql join query"]
+    assert records[1]["tags"] == [] and len(records[0]["tags"]) == 2
+    assert records[0]["scores"] == sorted(records[0]["scores"], reverse=True)
+    assert result.stderr == ""  # quiet when piped
+
+
+def test_evaluate_json(workdir):
+    result = run("evaluate", "--model", MODEL, "test.csv", "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["n_questions"] == 50 and 0.3 < scores["jaccard"] <= 1
+
+
+def test_never_overwrites_without_force(workdir):
+    before = (workdir / MODEL).read_bytes()
+    result = run("fit", "train.csv", "-o", MODEL, cwd=workdir)
+    assert result.returncode == 1 and "--force" in result.stderr
+    assert (workdir / MODEL).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("suggest", "--model", "missing.topictags", "x"), "no model file at missing.topictags"),
+        (("suggest", "--model", "train.csv", "x"), "not a topictags model file"),
+        (("fit", "nothing.csv", "-o", "x.topictags"), "nothing.csv: no such file"),
+    ],
+)
+def test_failures_are_one_line_exit_1(workdir, args, message):
+    result = run(*args, cwd=workdir)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verbose_shows_traceback(workdir):
+    result = run("--verbose", "suggest", "--model", "missing.topictags", "x", cwd=workdir)
+    assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+def test_usage_errors_exit_2(workdir):
+    assert run("suggest", "--bogus", cwd=workdir).returncode == 2
+    assert run("fit", "train.csv", cwd=workdir).returncode == 2  # -o is required
+    assert run("--help", cwd=workdir).returncode == 0
+
+
+def test_explore_writes_offline_page_and_charts(workdir):
+    result = run("explore", "--model", MODEL, "-o", "explore", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (workdir / "explore").iterdir())
+    assert names == ["prevalence.png", "top_terms.png", "topic_tags.png", "topics.html"]
+    page = (workdir / "explore" / "topics.html").read_text()
+    assert "https://" not in page.split("<body", 1)[0] and 'src="http' not in page
+    again = run("explore", "--model", MODEL, "-o", "explore", cwd=workdir)
+    assert again.returncode == 1 and "--force" in again.stderr
+
+
+@pytest.fixture(scope="module")
+def report(workdir):
+    result = run(
+        "report",
+        "hostile_train.parquet",
+        "hostile_test.parquet",
+        "-o",
+        "report.html",
+        "--n-topics",
+        "4",
+        cwd=workdir,
+    )
+    assert result.returncode == 0, result.stderr
+    return workdir / "report.html"
+
+
+def test_report_is_self_contained_and_escaped(report):
+    page = report.read_text()
+    assert HOSTILE_TAG not in page and "&lt;img/src=x/onerror=alert(1)&gt;" in page
+    assert 'src="http' not in page and "href=" not in page
+    assert page.count('src="data:image/png;base64,') == 4
+    for heading in ("Corpus", "Comparison", "Topics (NMF)"):
+        assert f"<h2>{heading}</h2>" in page
+
+
+@pytest.mark.browser
+def test_report_renders_in_chromium(report):
+    from topictags.viz._browser import dump_dom, find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("chromium not installed: cannot render the report")
+    dom = dump_dom(report)
+    assert dom.count("<table") >= 4 and "supervised-svm" in dom
+    assert '<img src="x"' not in dom and "onerror" not in dom.replace("onerror=alert(1)&gt;", "")
+
+
+def test_compare_json(workdir):
+    result = run("compare", "train.csv", "test.csv", "--n-topics", "4", "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {r["model"] for r in rows} == {
+        "nmf-4-cooccurrence",
+        "lda-4-cooccurrence",
+        "supervised-svm",
+        "most-frequent",
+    }
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_fit_and_suggest_on_shared_titles(shared_titles_path, tmp_path):
+    result = run(
+        "fit", str(shared_titles_path), "-o", "titles.topictags", "--n-topics", "20", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    result = run(
+        "suggest",
+        "--model",
+        "titles.topictags",
+        "--json",
+        "How to read a CSV file into a pandas DataFrame",
+        cwd=tmp_path,
+    )
+    assert "python" in json.loads(result.stdout)["tags"]

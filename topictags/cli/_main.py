@@ -1,0 +1,218 @@
+"""The ``topictags`` command line: fit, suggest, evaluate, compare, explore, report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from .._version import __version__
+from ..errors import OutputExistsError, TopicTagsError
+
+__all__ = ["build_parser", "main"]
+
+_MAPPINGS = ("lexical", "cooccurrence", "blend", "logistic")
+
+
+class _Failure(Exception):
+    """A failure reported on one line, exit status 1."""
+
+
+def _status(message: str) -> None:
+    # Progress talk goes to a terminal only: piped runs stay quiet.
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
+
+
+def _print_table(table, as_json: bool) -> None:
+    import pandas as pd
+
+    if as_json:
+        print(json.dumps(table.reset_index().to_dict(orient="records"), default=float))
+    else:
+        with pd.option_context("display.width", 200, "display.precision", 4,
+                               "display.max_columns", 20):
+            print(table.to_string())
+
+
+# -- subcommands ---------------------------------------------------------------
+def _fit(args) -> None:
+    import topictags as tt
+
+    output = Path(args.output)
+    _refuse_existing(output, args.force)
+    questions = tt.load_questions(args.corpus)
+    _status(f"fitting {args.method} ({args.n_topics} topics) on {len(questions)} questions")
+    tagger = tt.TopicTagger(
+        args.method,
+        n_topics=args.n_topics,
+        n_tags=args.n_tags,
+        mapping=args.mapping,
+        backend=args.backend,
+        random_state=args.random_state,
+    ).fit(questions)
+    tagger.save(output, overwrite=args.force)
+    _status(f"saved {output} ({tagger.fit_seconds_:.1f} s to fit)")
+
+
+def _suggest(args) -> None:
+    import topictags as tt
+
+    model = tt.load(args.model)
+    texts = args.text if args.text else [line.rstrip("\n") for line in sys.stdin]
+    tags, scores = model.suggest_tags(texts, args.k, return_scores=True)
+    for text, question_tags, question_scores in zip(texts, tags, scores):
+        if args.json:
+            record = {"text": text, "tags": question_tags,
+                      "scores": [round(s, 6) for s in question_scores]}
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(", ".join(question_tags))
+
+
+def _evaluate(args) -> None:
+    import topictags as tt
+
+    model = tt.load(args.model)
+    result = tt.evaluate(model, args.test, k=args.k)
+    if args.json:
+        print(json.dumps(result, default=float))
+    else:
+        for key, value in result.items():
+            print(f"{key:>24}  {value:.4f}" if isinstance(value, float) else f"{key:>24}  {value}")
+
+
+def _compare(args) -> None:
+    import topictags as tt
+
+    train, test = tt.load_questions(args.train), tt.load_questions(args.test)
+    seed, n = args.random_state, args.n_topics
+    models = [
+        tt.TopicTagger("nmf", n_topics=n, mapping=args.mapping, random_state=seed),
+        tt.TopicTagger("lda", n_topics=n, mapping=args.mapping, random_state=seed),
+        tt.SupervisedTagger(random_state=seed),
+        tt.MostFrequentTagger(),
+    ]
+    _status(f"fitting {len(models)} models on {len(train)} questions")
+    table = tt.compare(models, train, test, k=args.k,
+                       tracking="mlflow" if args.track else None)
+    _print_table(table, args.json)
+
+
+def _explore(args) -> None:
+    import topictags as tt
+
+    from ._report import write_explore
+
+    model = tt.load(args.model)
+    if not isinstance(model, tt.TopicTagger):
+        raise _Failure(f"{args.model} holds a {type(model).__name__}; explore needs a topic tagger")
+    for path in write_explore(model, Path(args.output), force=args.force):
+        print(path)
+
+
+def _report(args) -> None:
+    import topictags as tt
+
+    from ._report import write_report
+
+    output = Path(args.output)
+    _refuse_existing(output, args.force)
+    train, test = tt.load_questions(args.train), tt.load_questions(args.test)
+    _status(f"fitting models on {len(train)} questions for the report")
+    write_report(train, test, output, n_topics=args.n_topics, k=args.k,
+                 random_state=args.random_state, force=args.force)
+    print(output)
+
+
+# -- parser --------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``topictags`` command."""
+    parser = argparse.ArgumentParser(
+        prog="topictags",
+        description="Topic models on Stack Overflow questions, turned into tag suggestions.",
+    )
+    parser.add_argument("--version", action="version", version=f"topictags {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    def seeded(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+
+    p = add("fit", _fit, "Fit a topic tagger on corpus file(s) and save it.")
+    p.add_argument("corpus", nargs="+", help="corpus files or globs (CSV, Parquet, Posts.xml)")
+    p.add_argument("-o", "--output", required=True, help="model file to write")
+    p.add_argument("--method", choices=("nmf", "lda"), default="nmf")
+    p.add_argument("--n-topics", type=int, default=40)
+    p.add_argument("--n-tags", type=int, default=50, help="candidate tags (most frequent)")
+    p.add_argument("--mapping", choices=_MAPPINGS, default="cooccurrence")
+    p.add_argument("--backend", choices=("sklearn", "gensim"), default="sklearn")
+    seeded(p)
+    p.add_argument("--force", action="store_true", help="overwrite an existing model file")
+
+    p = add("suggest", _suggest, "Suggest tags for questions given as arguments or on stdin.")
+    p.add_argument("--model", required=True, help="model file written by 'fit'")
+    p.add_argument("text", nargs="*", help="question texts; none: one question per stdin line")
+    p.add_argument("--k", type=int, default=3, help="tags per question (default 3)")
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+
+    p = add("evaluate", _evaluate, "Score a saved model on labelled test questions.")
+    p.add_argument("--model", required=True)
+    p.add_argument("test", nargs="+", help="test corpus files or globs")
+    p.add_argument("--k", type=int, default=3)
+    p.add_argument("--json", action="store_true")
+
+    p = add("compare", _compare, "Fit NMF, LDA, supervised and most-frequent taggers; compare.")
+    p.add_argument("train")
+    p.add_argument("test")
+    p.add_argument("--k", type=int, default=3)
+    p.add_argument("--n-topics", type=int, default=40)
+    p.add_argument("--mapping", choices=_MAPPINGS, default="cooccurrence")
+    seeded(p)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--track", action="store_true", help="log runs to MLflow")
+
+    p = add("explore", _explore, "Write the pyLDAvis page and charts of a saved topic tagger.")
+    p.add_argument("--model", required=True)
+    p.add_argument("-o", "--output", required=True, help="folder to write into")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    p = add("report", _report, "Fit models and write one self-contained HTML report.")
+    p.add_argument("train")
+    p.add_argument("test")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument("--k", type=int, default=3)
+    p.add_argument("--n-topics", type=int, default=40)
+    seeded(p)
+    p.add_argument("--force", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 failure, 2 usage)."""
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (TopicTagsError, _Failure, OSError, ValueError, ImportError) as exc:
+        if args.verbose:
+            traceback.print_exc()
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"topictags: error: {message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("topictags: interrupted", file=sys.stderr)
+        return 130
+    return 0
