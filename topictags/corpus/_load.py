@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +20,8 @@ __all__ = ["QUESTION_COLUMNS", "load_questions"]
 
 QUESTION_COLUMNS = ("id", "title", "body", "tags", "creation_date", "score")
 
-# Column names seen in Data Explorer exports, API dumps and dumps, lower-cased.
+# Column names seen in Data Explorer exports, API responses and dumps, lower-cased.
+# The first alias present wins, so the canonical name beats its synonyms.
 _ALIASES = {
     "id": ("id", "question_id", "questionid", "postid", "post_id"),
     "title": ("title",),
@@ -29,6 +32,7 @@ _ALIASES = {
     "post_type": ("posttypeid", "post_type_id"),
 }
 _SUFFIXES = (".csv", ".tsv", ".parquet", ".pq", ".xml", ".json", ".jsonl")
+_NS_MIN, _NS_MAX = pd.Timestamp.min, pd.Timestamp.max
 
 
 def load_questions(
@@ -40,11 +44,13 @@ def load_questions(
     ----------
     source : str, PathLike, list of them, or DataFrame
         A ``.csv``/``.tsv`` file (e.g. a Stack Exchange Data Explorer export),
-        ``.parquet``, ``.json``/``.jsonl``, a data-dump ``Posts.xml``, a glob
-        such as ``"exports/*.csv"``, several of these in a list, or a
-        DataFrame. Column names are matched case-insensitively
-        (``Id``/``id``, ``CreationDate``/``creation_date``...). Where a
-        ``PostTypeId`` column exists, only questions (1) are kept.
+        ``.parquet``, ``.json`` (records, or a Stack Exchange API response
+        with ``items``)/``.jsonl``, a data-dump ``Posts.xml``, a glob such as
+        ``"exports/*.csv"``, several of these in a list, or a DataFrame.
+        Files are concatenated in order. Column names are matched
+        case-insensitively (``Id``/``id``/``question_id``,
+        ``CreationDate``/``creation_date``...). Where a ``PostTypeId`` column
+        exists, only questions (``1``) are kept.
     tags_column : str, optional
         Name of the tags column when it is not ``Tags``/``tags``.
     drop_duplicates : bool, default=True
@@ -53,28 +59,37 @@ def load_questions(
     Returns
     -------
     DataFrame
-        Columns ``id`` (Int64), ``title`` and ``body`` (str, ``""`` where
-        missing; ``body`` is HTML), ``tags`` (list of lower-case str),
-        ``creation_date`` (datetime64, NaT where missing), ``score`` (Int64).
+        Columns :data:`QUESTION_COLUMNS`: ``id`` (Int64), ``title`` and
+        ``body`` (str, ``""`` where missing; ``body`` is HTML), ``tags``
+        (list of lower-case str, see :func:`parse_tags`), ``creation_date``
+        (naive UTC ``datetime64[ns]``) and ``score`` (Int64), with a
+        ``RangeIndex``. Values that cannot be read as a number or a date
+        become missing rather than stopping the load; numeric dates are
+        Unix seconds, as in the Stack Exchange API.
 
     Raises
     ------
     CorpusError
         Missing file, unreadable or unsafe file, missing column, no rows.
     TagFormatError
-        A malformed tag value (the message names the file and row).
+        A malformed tag value; the message names the file, the data row
+        (1-based, header excluded, answers included; for ``Posts.xml``
+        the question's position among questions) and the question id.
 
     Examples
     --------
-    >>> questions = load_questions("QueryResults.csv")  # doctest: +SKIP
-    >>> questions.columns.tolist()  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"Id": [7], "Title": ["Merge frames"], "Tags": ["<python><pandas>"]})
+    >>> questions = load_questions(frame)
+    >>> questions.columns.tolist()
     ['id', 'title', 'body', 'tags', 'creation_date', 'score']
+    >>> questions["tags"][0]
+    ['python', 'pandas']
     """
     if isinstance(source, pd.DataFrame):
         frames = [_normalise(source, "DataFrame", tags_column)]
     else:
-        paths = _expand(source)
-        frames = [_normalise(_read(path), str(path), tags_column) for path in paths]
+        frames = [_normalise(_read(p), str(p), tags_column) for p in _expand(source)]
     questions = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if drop_duplicates:
         dup = questions["id"].notna() & questions["id"].duplicated()
@@ -90,7 +105,7 @@ def _describe(source) -> str:
 
 def _expand(source) -> list[Path]:
     items = [source] if isinstance(source, (str, os.PathLike)) else source
-    if not isinstance(items, Sequence) or isinstance(items, bytes):
+    if not isinstance(items, Sequence) or isinstance(items, (bytes, str)):
         raise CorpusError(
             f"expected a path, a glob, a list of paths or a DataFrame, got {type(source).__name__}"
         )
@@ -100,20 +115,34 @@ def _expand(source) -> list[Path]:
     for item in items:
         if not isinstance(item, (str, os.PathLike)):
             raise CorpusError(f"expected a path, got {type(item).__name__}: {item!r:.60}")
-        text = os.fspath(item)
-        if any(ch in text for ch in "*?[") and not Path(text).exists():
-            matches = sorted(glob.glob(text))
-            if not matches:
-                raise CorpusError(f"{text}: no file matches this pattern")
-            paths += [Path(m) for m in matches]
-        else:
-            paths.append(Path(text))
+        paths += _matches(os.path.expanduser(os.fspath(item)))
     for path in paths:
-        if not path.exists():
-            raise CorpusError(f"{path}: no such file")
-        if path.is_dir():
-            raise CorpusError(f"{path}: is a folder; give files or a glob such as {path}/*.csv")
+        _check_file(path)
     return paths
+
+
+def _matches(text: str) -> list[Path]:
+    # A name holding glob characters is taken literally when such a file exists.
+    if any(ch in text for ch in "*?[") and not _exists(Path(text)):
+        matches = sorted(glob.glob(text))
+        if not matches:
+            raise CorpusError(f"{text}: no file matches this pattern")
+        return [Path(m) for m in matches]
+    return [Path(text)]
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # name too long, embedded NUL...
+        return False
+
+
+def _check_file(path: Path) -> None:
+    if not _exists(path):
+        raise CorpusError(f"{path}: no such file")
+    if path.is_dir():
+        raise CorpusError(f"{path}: is a folder; give files or a glob such as {path}/*.csv")
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -129,83 +158,153 @@ def _read(path: Path) -> pd.DataFrame:
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(path)
         if suffix in (".json", ".jsonl"):
-            return pd.read_json(path, lines=suffix == ".jsonl", dtype=False)
-        return pd.read_csv(
-            path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False,
-            encoding="utf-8",
-        )
+            return _read_json(path, lines=suffix == ".jsonl")
+        return _read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+    except CorpusError:
+        raise
+    except pd.errors.ParserWarning as exc:
+        raise CorpusError(
+            f"{path}: a row has more fields than the header; check the delimiter and quoting"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise CorpusError(
             f"{path}: not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8"
         ) from exc
     except pd.errors.EmptyDataError as exc:
-        raise CorpusError(f"{path}: the file is empty") from exc
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        raise CorpusError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from exc
-    except Exception as exc:  # pyarrow raises its own types on damaged files
+        raise CorpusError(f"{path}: the file is empty (no rows)") from exc
+    except Exception as exc:  # pandas, pyarrow and json each raise their own types
         raise CorpusError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _find(columns: dict[str, str], name: str) -> str | None:
-    for alias in _ALIASES[name]:
-        if alias in columns:
-            return columns[alias]
-    return None
+def _read_csv(path: Path, *, sep: str) -> pd.DataFrame:
+    # By default pandas turns the extra leading fields of a too-long first row
+    # into an index, shifting every column; index_col=False warns instead, and
+    # the warning is made an error rather than silently dropping fields.
+    # utf-8-sig: spreadsheet tools prepend a BOM that would rename "Id".
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return pd.read_csv(
+            path, sep=sep, dtype=str, keep_default_na=False, index_col=False,
+            encoding="utf-8-sig",
+        )
+
+
+def _read_json(path: Path, *, lines: bool) -> pd.DataFrame:
+    with open(path, encoding="utf-8-sig") as file:
+        if lines:
+            data = [json.loads(line) for line in file if line.strip()]
+        else:
+            data = json.load(file)
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]  # a Stack Exchange API response
+    if isinstance(data, list):
+        if not all(isinstance(record, dict) for record in data):
+            raise CorpusError(f"{path}: expected a list of objects (one per question)")
+        return pd.DataFrame.from_records(data)
+    if isinstance(data, dict):
+        return pd.DataFrame(data)  # column name -> values
+    raise CorpusError(f"{path}: expected a list of objects, got a JSON {type(data).__name__}")
+
+
+def _columns(frame: pd.DataFrame, where: str, tags_column: str | None) -> dict[str, object]:
+    """The frame's column for each field (``None`` where absent)."""
+    by_lower: dict[str, list] = {}
+    for column in frame.columns:
+        by_lower.setdefault(str(column).strip().lower(), []).append(column)
+    found = ", ".join(map(str, frame.columns)) or "(none)"
+    wanted = dict(_ALIASES)
+    if tags_column is not None:
+        if not isinstance(tags_column, str):
+            raise CorpusError(f"tags_column must be a column name, got {tags_column!r:.60}")
+        wanted["tags"] = (tags_column.strip().lower(),)
+    chosen: dict[str, object] = {}
+    for field, aliases in wanted.items():
+        names = next((by_lower[a] for a in aliases if a in by_lower), [None])
+        if len(names) > 1:
+            both = " and ".join(repr(str(n)) for n in names)
+            raise CorpusError(f"{where}: columns {both} are ambiguous for {field!r}")
+        chosen[field] = names[0]
+    if chosen["tags"] is None:
+        raise CorpusError(
+            f"{where}: missing required column {tags_column or 'Tags'!r} (found: {found})"
+        )
+    if chosen["title"] is None and chosen["body"] is None:
+        raise CorpusError(f"{where}: needs a 'Title' or 'Body' column (found: {found})")
+    return chosen
 
 
 def _normalise(frame: pd.DataFrame, where: str, tags_column: str | None) -> pd.DataFrame:
-    columns = {str(c).strip().lower(): c for c in frame.columns}
-    found = ", ".join(map(str, frame.columns)) or "(none)"
-    tags_col = columns.get(tags_column.lower()) if tags_column else _find(columns, "tags")
-    if tags_col is None:
-        wanted = tags_column or "Tags"
-        raise CorpusError(f"{where}: missing required column {wanted!r} (found: {found})")
-    title_col, body_col = _find(columns, "title"), _find(columns, "body")
-    if title_col is None and body_col is None:
-        raise CorpusError(f"{where}: needs a 'Title' or 'Body' column (found: {found})")
-    post_type = _find(columns, "post_type")
-    if post_type is not None:
-        frame = frame[pd.to_numeric(frame[post_type], errors="coerce") == 1]
-    n = len(frame)
-    out = pd.DataFrame(index=range(n))
-    out["id"] = _integers(frame, _find(columns, "id"), n)
-    out["title"] = _texts(frame, title_col, n)
-    out["body"] = _texts(frame, body_col, n)
-    tags = []
-    for row, value in enumerate(frame[tags_col].tolist()):
-        try:
-            tags.append(parse_tags(value))
-        except TagFormatError as exc:
-            raise TagFormatError(f"{where}, row {row + 1}: {exc}") from None
-    out["tags"] = pd.Series(tags, dtype=object)
-    date_col = _find(columns, "creation_date")
-    if date_col is None:
-        out["creation_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
-    else:
-        dates = pd.to_datetime(
-            frame[date_col].to_numpy(), errors="coerce", utc=True, format="mixed"
-        )
-        out["creation_date"] = pd.Series(dates.tz_localize(None), dtype="datetime64[ns]")
-    out["score"] = _integers(frame, _find(columns, "score"), n)
-    return out
-
-
-def _texts(frame: pd.DataFrame, column: str | None, n: int) -> pd.Series:
-    if column is None:
-        return pd.Series([""] * n, dtype=object)
-    values = frame[column].tolist()
-    return pd.Series(
-        ["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
-         for v in values],
-        dtype=object,
+    columns = _columns(frame, where, tags_column)
+    rows = np.arange(len(frame))  # positions in the file, for error messages
+    if columns["post_type"] is not None:
+        keep = (_numbers(frame[columns["post_type"]]) == 1).to_numpy()
+        frame, rows = frame[keep], rows[keep]
+    ids = _integers(frame, columns["id"])
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "title": _texts(frame, columns["title"]),
+            "body": _texts(frame, columns["body"]),
+            "tags": _tag_lists(frame[columns["tags"]], ids, rows, where),
+            "creation_date": _dates(frame, columns["creation_date"]),
+            "score": _integers(frame, columns["score"]),
+        },
+        index=pd.RangeIndex(len(frame)),
     )
 
 
-def _integers(frame: pd.DataFrame, column: str | None, n: int) -> pd.Series:
+def _tag_lists(values: pd.Series, ids: pd.Series, rows: np.ndarray, where: str) -> pd.Series:
+    tags = []
+    for value, question, row in zip(values.tolist(), ids.tolist(), rows):
+        try:
+            tags.append(parse_tags(value))
+        except TagFormatError as exc:
+            which = f"row {row + 1}" + ("" if question is pd.NA else f" (id {question})")
+            raise TagFormatError(f"{where}, {which}: {exc}") from None
+    return pd.Series(tags, dtype=object)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def _texts(frame: pd.DataFrame, column) -> pd.Series:
+    if column is None:
+        return pd.Series([""] * len(frame), dtype=object)
+    values = frame[column].tolist()
+    return pd.Series(["" if _missing(v) else str(v) for v in values], dtype=object)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    # Lists, dicts and other objects in a DataFrame source are not numbers either.
+    values = pd.Series(values.to_numpy())
+    try:
+        return pd.to_numeric(values, errors="coerce")
+    except (TypeError, ValueError):
+        return pd.to_numeric(values.map(lambda v: v if np.isscalar(v) else None), errors="coerce")
+
+
+def _integers(frame: pd.DataFrame, column) -> pd.Series:
     # Non-numeric ids or scores become missing: an export's stray text should
     # not stop a load, and a missing id only means the row cannot be linked.
     if column is None:
-        return pd.Series([pd.NA] * n, dtype="Int64")
-    numbers = pd.to_numeric(pd.Series(frame[column].to_numpy()), errors="coerce")
-    whole = numbers.where(numbers.notna() & (numbers % 1 == 0) & (numbers.abs() < 2**62))
+        return pd.Series([pd.NA] * len(frame), dtype="Int64")
+    numbers = _numbers(frame[column]).astype("float64")
+    whole = numbers.where(np.isfinite(numbers) & (numbers % 1 == 0) & (numbers.abs() < 2**53))
     return whole.astype("Int64")
+
+
+def _dates(frame: pd.DataFrame, column) -> pd.Series:
+    if column is None:
+        return pd.Series(pd.NaT, index=pd.RangeIndex(len(frame)), dtype="datetime64[ns]")
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        dates = pd.to_datetime(values.to_numpy(), unit="s", errors="coerce", utc=True)
+    else:
+        dates = pd.to_datetime(
+            values.astype(object).to_numpy(), errors="coerce", utc=True, format="mixed"
+        )
+    dates = pd.Series(dates.tz_localize(None))
+    # Years such as 9999 parse but do not fit datetime64[ns]; they are missing.
+    dates = dates.where((dates >= _NS_MIN) & (dates <= _NS_MAX))
+    return dates.astype("datetime64[ns]")

@@ -20,8 +20,10 @@ def train_test_split(
     Parameters
     ----------
     questions : DataFrame
+        Usually the output of :func:`load_questions`; any frame works.
     test_size : float or int, default=0.2
-        Share of the questions (in (0, 1)) or their number for the test part.
+        Share of the questions (in (0, 1), rounded to the nearest count) or
+        their number for the test part. Both parts must be non-empty.
     random_state : int, optional
         Seed of the shuffle: the same seed gives the same split.
 
@@ -30,9 +32,20 @@ def train_test_split(
     train, test : DataFrame
         Copies with a fresh index.
 
+    Raises
+    ------
+    CorpusError
+        ``questions`` is not a DataFrame or has fewer than two rows.
+    ValueError
+        ``test_size`` is not a valid share or count.
+
     Examples
     --------
-    >>> train, test = train_test_split(questions, test_size=0.2, random_state=0)  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> questions = pd.DataFrame({"id": range(10), "title": list("abcdefghij")})
+    >>> train, test = train_test_split(questions, test_size=0.2, random_state=0)
+    >>> len(train), len(test)
+    (8, 2)
     """
     if not isinstance(questions, pd.DataFrame):
         raise CorpusError(f"expected a DataFrame of questions, got {type(questions).__name__}")

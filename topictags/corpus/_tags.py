@@ -13,7 +13,8 @@ from ..errors import TagFormatError
 
 __all__ = ["parse_tags"]
 
-_BRACKETED = re.compile(r"(?:<[^<>\s]+>)+")
+# White space may separate bracketed tags but never sit inside one.
+_BRACKETED = re.compile(r"(?:<[^<>\s]+>\s*)+")
 _BRACKET = re.compile(r"<([^<>\s]+)>")
 
 
@@ -31,14 +32,31 @@ def _clean(tags: Iterable[str], value) -> list[str]:
     return out
 
 
+def _missing(value) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, (float, np.floating)) and bool(np.isnan(value)))
+    )
+
+
 def parse_tags(value) -> list[str]:
     """Tags of one question as a list of lower-case strings.
 
-    Accepted forms: ``"<python><pandas>"`` (Data Explorer, ``Posts.xml``),
-    ``"|python|pandas|"`` (newer data dumps), ``"python|pandas"``,
-    ``"python pandas"``, ``"python, pandas"``, ``"['python', 'pandas']"``, and a
-    list, tuple or array of strings. Tags are lower-cased, stripped and
-    de-duplicated in order; missing values give ``[]``.
+    Parameters
+    ----------
+    value : str, list, tuple, ndarray or None
+        ``"<python><pandas>"`` (Data Explorer, ``Posts.xml``),
+        ``"|python|pandas|"`` (newer data dumps), ``"python|pandas"``,
+        ``"python pandas"``, ``"python, pandas"``, ``"['python', 'pandas']"``
+        (read with :func:`ast.literal_eval`, never evaluated), or a list,
+        tuple or 1-d array of strings. Any text without white space is a tag.
+
+    Returns
+    -------
+    list of str
+        Lower-cased, stripped, de-duplicated in order; ``[]`` for a missing
+        value (``None``, NaN, ``""``).
 
     Raises
     ------
@@ -50,13 +68,19 @@ def parse_tags(value) -> list[str]:
     --------
     >>> parse_tags("<python><Pandas>")
     ['python', 'pandas']
-    >>> parse_tags("c#|.net")
+    >>> parse_tags("|c#|.net|")
     ['c#', '.net']
+    >>> parse_tags("['node.js', 'Express', 'node.js']")
+    ['node.js', 'express']
+    >>> parse_tags(None)
+    []
     """
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return []
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise TagFormatError(f"tags must be a flat list, got a {value.ndim}-d array: {value!r:.80}")
     if isinstance(value, (list, tuple, np.ndarray)):
         return _clean(list(value), value)
+    if _missing(value):
+        return []
     if not isinstance(value, str):
         kind = type(value).__name__
         raise TagFormatError(f"tags must be text or a list of strings, got {kind}: {value!r:.80}")
@@ -67,10 +91,10 @@ def parse_tags(value) -> list[str]:
         if not _BRACKETED.fullmatch(text):
             raise TagFormatError(f"malformed tags {value!r:.80}: expected the form <tag1><tag2>")
         return _clean(_BRACKET.findall(text), value)
-    if text.startswith("[") or text.endswith("]"):
+    if text[0] in "[(" or text[-1] in "])":
         try:
             parsed = ast.literal_eval(text)
-        except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
             raise TagFormatError(f"malformed tag list {value!r:.80}") from exc
         if not isinstance(parsed, (list, tuple)):
             raise TagFormatError(f"malformed tag list {value!r:.80}")
