@@ -30,9 +30,10 @@ def main(path: Path = DEFAULT) -> pd.DataFrame:
     sup = tt.SupervisedTagger(n_tags=50, random_state=0).fit(train)
     baseline = tt.MostFrequentTagger(n_tags=50).fit(train)
     table = tt.compare(
-        [nmf, nmf.with_mapping("lexical"), lda, sup, baseline], train, test, k=3, refit=False
+        [nmf, nmf.with_mapping("logistic"), nmf.with_mapping("lexical"), lda, sup, baseline], train, test, k=3, refit=False
     )
-    with pd.option_context("display.width", 160, "display.precision", 3):
+    with pd.option_context("display.width", 200, "display.precision", 3,
+                           "display.max_columns", None):
         print(table)
 
     with tempfile.TemporaryDirectory() as folder:
