@@ -29,9 +29,8 @@ def main(path: Path = DEFAULT) -> pd.DataFrame:
     lda = tt.TopicTagger(method="lda", n_topics=40, n_tags=50, random_state=0).fit(train)
     sup = tt.SupervisedTagger(n_tags=50, random_state=0).fit(train)
     baseline = tt.MostFrequentTagger(n_tags=50).fit(train)
-    table = tt.compare(
-        [nmf, nmf.with_mapping("logistic"), nmf.with_mapping("lexical"), lda, sup, baseline], train, test, k=3, refit=False
-    )
+    models = [nmf, nmf.with_mapping("logistic"), nmf.with_mapping("lexical"), lda, sup, baseline]
+    table = tt.compare(models, train, test, k=3, refit=False)
     with pd.option_context("display.width", 200, "display.precision", 3,
                            "display.max_columns", None):
         print(table)
