@@ -14,6 +14,7 @@ __all__ = [
     "ModelFileError",
     "NotFittedError",
     "OutputExistsError",
+    "ParameterError",
     "TagFormatError",
     "TopicTagsError",
 ]
@@ -33,6 +34,10 @@ class TagFormatError(CorpusError):
 
 class InputTextError(TopicTagsError, ValueError):
     """Text given to a fitted model is not usable (``None``, not a string...)."""
+
+
+class ParameterError(TopicTagsError, ValueError):
+    """A parameter has an invalid value (``k=0``, ``n_tags=-1``...)."""
 
 
 class ModelFileError(TopicTagsError, ValueError):

@@ -5,15 +5,23 @@ version, library version, class, SHA-256 of the payload) and ``model.skops``:
 the tagger serialised with :mod:`skops.io`, which rebuilds objects without
 executing code from the file. Loading accepts only the types listed in
 :data:`TRUSTED_TYPES`; anything else in a file is refused.
+
+The archive's comment, its last bytes, holds the SHA-256 of every byte before
+it, so an edit anywhere in the file (zip headers included, which zip readers
+partly ignore) is detected; the manifest says so (``"archive_sha256"``), so a
+file whose comment was stripped is refused too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import tempfile
+import struct
+import uuid
 import zipfile
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,6 +33,15 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "TRUSTED_TYPES", "load", "save"]
 FORMAT = "topictags-model"
 FORMAT_VERSION = 1
 _MANIFEST, _PAYLOAD = "manifest.json", "model.skops"
+# The archive comment: this prefix and the hex SHA-256 of the bytes before it.
+_TRAILER = b"topictags-sha256:"
+_TRAILER_SIZE = len(_TRAILER) + 64
+# Everything zipfile raises on a damaged archive (encrypted or unknown
+# compression flags give RuntimeError and NotImplementedError).
+_ZIP_ERRORS = (
+    OSError, ValueError, EOFError, RuntimeError, NotImplementedError, struct.error,
+    zlib.error, zipfile.LargeZipFile,
+)
 
 TRUSTED_TYPES: frozenset[str] = frozenset(
     {
@@ -92,6 +109,8 @@ def save(model, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     path = Path(path)
     if path.exists() and not overwrite:
         raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it")
+    if path.is_dir():
+        raise ModelFileError(f"cannot save to {path}: it is a folder")
     if not path.parent.exists():
         raise ModelFileError(f"cannot save to {path}: folder {path.parent} does not exist")
     payload = sio.dumps(model)
@@ -102,40 +121,90 @@ def save(model, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         "class": type(model).__name__,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "sha256": hashlib.sha256(payload).hexdigest(),
+        "archive_sha256": "zip comment",
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
+        archive.writestr(_PAYLOAD, payload)
+        archive.comment = b"\0" * _TRAILER_SIZE  # sets the comment length field
+    body = buffer.getbuffer()[:-_TRAILER_SIZE]
+    trailer = _TRAILER + hashlib.sha256(body).hexdigest().encode("ascii")
+    # Created like any file the user makes (0o666 minus the umask; mkstemp's
+    # 0o600 would hide the model from the group); O_EXCL keeps the name ours.
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as archive:
-                archive.writestr(_MANIFEST, json.dumps(manifest, indent=2))
-                archive.writestr(_PAYLOAD, payload)
+            fh.write(body)
+            fh.write(trailer)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
     except BaseException:  # includes KeyboardInterrupt: never leave the temp file
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 
 
+def _link_new(tmp: Path, path: Path) -> None:
+    """Move ``tmp`` to ``path``, failing if ``path`` exists by then.
+
+    ``os.replace`` would silently replace a file another process created
+    since the check in ``save``; a hard link is created only if the name is
+    free. Where hard links are not supported, fall back to the rename.
+    """
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputExistsError(
+            f"{path} was created while saving; pass overwrite=True to replace it"
+        ) from None
+    except OSError:  # no hard links on this file system
+        if path.exists():
+            raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it") from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
+
+
 def read_manifest(path: str | os.PathLike) -> dict:
     """The manifest of a model file, checked for format and version."""
-    manifest, _ = _read(Path(path))
+    manifest, _, _ = _read(Path(path))
     return manifest
 
 
-def _read(path: Path) -> tuple[dict, bytes]:
+def _read(path: Path) -> tuple[dict, bytes, bool]:
+    """(manifest, payload, whether the archive checksum is present and right)."""
     if not path.exists():
         raise ModelFileError(f"no model file at {path}")
     if path.is_dir():
         raise ModelFileError(f"{path} is a folder, not a model file")
     try:
-        with zipfile.ZipFile(path) as archive:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ModelFileError(f"{path} is unreadable: {exc}") from exc
+    signed = data[-_TRAILER_SIZE:].startswith(_TRAILER)
+    if signed:
+        digest = hashlib.sha256(memoryview(data)[:-_TRAILER_SIZE]).hexdigest()
+        if digest.encode("ascii") != data[-64:]:
+            raise ModelFileError(f"{path} is corrupt or was edited: checksum mismatch")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if _MANIFEST not in names or _PAYLOAD not in names:
                 raise ModelFileError(
                     f"{path} is not a topictags model file (no {_MANIFEST}/{_PAYLOAD})"
                 )
+            for name in (_MANIFEST, _PAYLOAD):
+                # save never compresses: this also rules out zip bombs
+                if archive.getinfo(name).compress_type != zipfile.ZIP_STORED:
+                    raise ModelFileError(
+                        f"{path} is not a topictags model file ({name} is compressed)"
+                    )
             manifest = json.loads(archive.read(_MANIFEST))
             payload = archive.read(_PAYLOAD)
     except zipfile.BadZipFile as exc:
@@ -143,7 +212,7 @@ def _read(path: Path) -> tuple[dict, bytes]:
             f"{path} is not a topictags model file (not a zip archive; pickle and other "
             "formats are never loaded), or it is truncated"
         ) from exc
-    except (OSError, ValueError, EOFError, zipfile.LargeZipFile) as exc:
+    except _ZIP_ERRORS as exc:  # RecursionError (deep JSON) is a RuntimeError
         if isinstance(exc, ModelFileError):
             raise
         raise ModelFileError(f"{path} is corrupt or unreadable: {exc}") from exc
@@ -160,7 +229,7 @@ def _read(path: Path) -> tuple[dict, bytes]:
         )
     if hashlib.sha256(payload).hexdigest() != manifest.get("sha256"):
         raise ModelFileError(f"{path} is corrupt or was edited: checksum mismatch")
-    return manifest, payload
+    return manifest, payload, signed
 
 
 def load(path: str | os.PathLike):
@@ -179,7 +248,14 @@ def load(path: str | os.PathLike):
     import skops.io as sio
 
     path = Path(path)
-    _, payload = _read(path)
+    manifest, payload, signed = _read(path)
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as inner:
+            packed = [i.filename for i in inner.infolist() if i.compress_type != zipfile.ZIP_STORED]
+    except (zipfile.BadZipFile, *_ZIP_ERRORS) as exc:
+        raise ModelFileError(f"{path} has an unreadable payload: {exc}") from exc
+    if packed:  # skops would inflate them whatever their size
+        raise ModelFileError(f"{path} has compressed payload members, refusing: {packed[:3]}")
     try:
         found = set(sio.get_untrusted_types(data=payload))
     except Exception as exc:  # skops raises several types on malformed payloads
@@ -190,6 +266,8 @@ def load(path: str | os.PathLike):
             f"{path} holds types topictags does not trust, refusing to load: "
             + ", ".join(untrusted[:10])
         )
+    if "archive_sha256" in manifest and not signed:
+        raise ModelFileError(f"{path} is corrupt or was edited: its checksum was removed")
     try:
         return sio.loads(payload, trusted=sorted(found))
     except Exception as exc:

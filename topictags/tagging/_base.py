@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..corpus import load_questions
-from ..errors import CorpusError, InputTextError, NotFittedError
+from ..errors import CorpusError, InputTextError, NotFittedError, ParameterError
 from ..text import TextCleaner
 
 __all__ = ["BaseTagger", "as_texts", "tag_vocabulary"]
@@ -111,7 +111,7 @@ class BaseTagger:
     def _fit_vocabulary(self, questions) -> tuple[pd.DataFrame, list[list[str]]]:
         """Normalise the questions and learn the tag vocabulary ``tags_``."""
         if not isinstance(self.n_tags, (int, np.integer)) or self.n_tags < 1:
-            raise ValueError(f"n_tags must be a positive integer, got {self.n_tags!r}")
+            raise ParameterError(f"n_tags must be a positive integer, got {self.n_tags!r}")
         questions = _as_corpus(questions)
         tag_lists = questions["tags"].tolist()
         self.tags_, self.tag_counts_ = tag_vocabulary(tag_lists, self.n_tags)
@@ -120,7 +120,7 @@ class BaseTagger:
     def _prepare_fit(self, questions) -> tuple[pd.DataFrame, list[str], sparse.csr_matrix]:
         """Vocabulary, cleaner, cleaned documents and tag indicators of the questions."""
         if not isinstance(self.title_weight, (int, np.integer)) or self.title_weight < 0:
-            raise ValueError(
+            raise ParameterError(
                 f"title_weight must be a non-negative integer, got {self.title_weight!r}"
             )
         questions, tag_lists = self._fit_vocabulary(questions)
@@ -235,9 +235,9 @@ class BaseTagger:
         """
         self._check_fitted()
         if k is None and threshold is None:
-            raise ValueError("give k, threshold or both")
+            raise ParameterError("give k, threshold or both")
         if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
-            raise ValueError(f"k must be a positive integer or None, got {k!r}")
+            raise ParameterError(f"k must be a positive integer or None, got {k!r}")
         _, _, single = as_texts(X)
         scores, evidence = self._scores(X)
         tags, values = self._top_k(scores, evidence, k, threshold)
@@ -300,7 +300,7 @@ class BaseTagger:
         valid = self.get_params()
         for key, value in params.items():
             if key not in valid:
-                raise ValueError(f"unknown parameter {key!r} for {type(self).__name__}")
+                raise ParameterError(f"unknown parameter {key!r} for {type(self).__name__}")
             setattr(self, key, value)
         return self
 

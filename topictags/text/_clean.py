@@ -16,8 +16,12 @@ __all__ = ["TextCleaner"]
 # Inner dots and hyphens must be followed by a word character, so the full stop
 # ending a sentence ("...in python.") is not part of the token.
 _TOKEN = re.compile(r"\.?\w+(?:[.\-]\w+)*[#+]*")
-_HAS_LETTER = re.compile(r"[^\W\d_]")
 _CACHE_LIMIT = 2_000_000
+
+
+def _has_letter(token: str) -> bool:
+    # Not the regex [^\W\d_]: it matches "²" or "①", digits that are not "\d".
+    return any(ch.isalpha() for ch in token)
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,7 +149,7 @@ class TextCleaner:
         """Lemma of a lower-cased token, or None when the token is dropped."""
         if token in self.protected:
             return token
-        if len(token) < self.min_length or token in self._stop or not _HAS_LETTER.search(token):
+        if len(token) < self.min_length or token in self._stop or not _has_letter(token):
             return None
         if self.lemmatize:
             token = _lemma_table().get(token, token)
@@ -197,7 +201,7 @@ class TextCleaner:
                     continue
                 if len(text) < self.min_length or text in self._stop:
                     continue
-                if not _HAS_LETTER.search(text):
+                if not _has_letter(text):
                     continue
                 lemma = tok.lemma_.lower() if self.lemmatize else text
                 if lemma and lemma not in self._stop:
