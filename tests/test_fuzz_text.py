@@ -251,7 +251,6 @@ safe_html = st.recursive(
 )
 
 STOP = default_stop_words()
-MANY = settings(max_examples=400, deadline=None)
 
 
 # -- html_to_text --------------------------------------------------------------
@@ -263,7 +262,7 @@ def check_visible_text(out: object) -> None:
     out.encode("utf-8")  # no lone surrogate, even from "&#xD800;"
 
 
-@MANY
+@settings(max_examples=300, deadline=None)
 @given(html=st.one_of(html_documents, texts), keep_code=st.booleans())
 @example(html="&#xD800;&#xDFFF;&#0;&#x110000;", keep_code=False)
 @example(html="<!--<script>", keep_code=False)
@@ -273,7 +272,7 @@ def test_html_to_text_returns_normalised_text(html, keep_code):
     check_visible_text(html_to_text(html, keep_code=keep_code))
 
 
-@MANY
+@settings(max_examples=200, deadline=None)
 @given(prefix=safe_html, suffix=safe_html, keep_code=st.booleans())
 def test_code_script_and_style_are_hidden_and_prose_is_kept(prefix, suffix, keep_code):
     html = (
@@ -288,7 +287,7 @@ def test_code_script_and_style_are_hidden_and_prose_is_kept(prefix, suffix, keep
     assert "zqprose" in words and "&" in words
 
 
-@MANY
+@settings(max_examples=200, deadline=None)
 @given(html=html_documents)
 def test_dropping_code_only_removes_words(html):
     kept = Counter(html_to_text(html, keep_code=True).split())
@@ -296,7 +295,7 @@ def test_dropping_code_only_removes_words(html):
     assert dropped <= kept
 
 
-@MANY
+@settings(max_examples=100, deadline=None)
 @given(html=safe_html, keep_code=st.booleans())
 @example(html="İ", keep_code=False)  # found: lower-casing "İ" shifted every offset
 def test_deeply_nested_markup_gives_the_parsers_words(html, keep_code):
@@ -368,7 +367,7 @@ def check_tokens(tokens: object, cleaner: TextCleaner) -> None:
         assert any(unicodedata.category(ch).startswith("L") for ch in token)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(html=st.one_of(html_documents, texts), name=st.sampled_from(sorted(CLEANERS)))
 @example(html="İSTANBUL ǅemal ﬁle Ｐｙｔｈｏｎ 𝔭𝔶𝔱𝔥𝔬𝔫", name="default")
 @example(html="² ①② x²", name="code")  # found: "²" passed as a token with a letter
@@ -378,14 +377,14 @@ def test_tokens_are_non_empty_words_without_white_space(html, name):
     check_tokens(cleaner.clean(html), cleaner)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(batch=st.lists(st.one_of(html_documents, texts), max_size=5))
 def test_clean_many_is_clean_of_each(batch):
     cleaner = CLEANERS["default"]
     assert cleaner.clean_many(batch) == [cleaner.clean(t) for t in batch]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(before=plain_words, after=plain_words, tag=st.sampled_from(PROTECTED))
 @example(before="it crashes in", after=".", tag="python-3.x")
 def test_protected_tags_survive_any_surroundings(before, after, tag):
@@ -393,7 +392,7 @@ def test_protected_tags_survive_any_surroundings(before, after, tag):
     assert tag in tokens
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     words=st.lists(st.sampled_from(sorted(STOP)), max_size=40),
     sep=st.sampled_from([" ", ", ", "! ", "? ", "\n"]),
@@ -415,7 +414,7 @@ def test_one_megabyte_bodies():
     assert time.perf_counter() - start < 30
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(value=st.one_of(st.integers(), st.floats(), st.binary(), st.lists(st.text(), max_size=2)))
 def test_only_input_text_errors_escape_for_non_strings(value):
     with pytest.raises(TopicTagsError) as info:

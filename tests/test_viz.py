@@ -244,10 +244,12 @@ def test_save_ldavis_refuses_to_overwrite(evil_prepared, tmp_path):
 
 
 def test_save_ldavis_leaves_nothing_on_failure(evil_prepared, tmp_path, monkeypatch):
-    def broken_replace(src, dst):
+    def broken(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(os, "replace", broken_replace)
+    # Fails in the last steps of the write, whichever way the file is moved.
+    monkeypatch.setattr(os, "replace", broken)
+    monkeypatch.setattr(os, "link", broken)
     with pytest.raises(OSError, match="disk full"):
         save_ldavis(evil_prepared, tmp_path / "topics.html")
     assert list(tmp_path.iterdir()) == []

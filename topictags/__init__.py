@@ -12,6 +12,7 @@ Examples
 from ._api import suggest_tags
 from ._version import __version__
 from .corpus import load_questions, train_test_split
+from .explore import select_n_topics, topic_drift, topic_prevalence_over_time
 from .metrics import (
     compare,
     evaluate,
@@ -40,7 +41,10 @@ __all__ = [
     "precision_at_k",
     "recall_at_k",
     "save",
+    "select_n_topics",
     "suggest_tags",
     "tag_scores",
+    "topic_drift",
+    "topic_prevalence_over_time",
     "train_test_split",
 ]

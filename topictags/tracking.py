@@ -69,7 +69,8 @@ def tracking_uri(directory: str | os.PathLike | None = None) -> str:
     Examples
     --------
     >>> import mlflow  # doctest: +SKIP
-    >>> mlflow.set_tracking_uri(tt.tracking.tracking_uri())  # doctest: +SKIP
+    >>> from topictags.tracking import tracking_uri  # doctest: +SKIP
+    >>> mlflow.set_tracking_uri(tracking_uri())  # doctest: +SKIP
     >>> mlflow.search_runs(experiment_names=["topictags"])  # doctest: +SKIP
     """
     uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
@@ -159,7 +160,8 @@ def log_comparison(
     --------
     >>> table = tt.compare([nmf, lda], train, test, k=3, tracking="mlflow")  # doctest: +SKIP
     >>> import mlflow  # doctest: +SKIP
-    >>> client = mlflow.MlflowClient(tt.tracking.tracking_uri())  # doctest: +SKIP
+    >>> from topictags.tracking import tracking_uri  # doctest: +SKIP
+    >>> client = mlflow.MlflowClient(tracking_uri())  # doctest: +SKIP
     >>> path = client.download_artifacts(run_id, "model.topictags", "/tmp")  # doctest: +SKIP
     >>> tt.load(path).suggest_tags("merge two dataframes")  # doctest: +SKIP
     """

@@ -9,12 +9,11 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from .._files import write_atomic
 from ..errors import OutputExistsError
 
 __all__ = ["write_explore", "write_report"]
@@ -31,17 +30,7 @@ img { max-width: 100%; }
 
 
 def _atomic_write(path: Path, data: bytes, *, force: bool) -> Path:
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, [data], overwrite=force, hint="--force")
 
 
 def _png(fig) -> bytes:

@@ -21,16 +21,18 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from ..errors import ParameterError, TagFormatError
+
 __all__ = ["f1_at_k", "jaccard_score", "precision_at_k", "recall_at_k", "tag_scores"]
 
 
 def _as_sets(tag_lists: Iterable[Iterable[str]], name: str) -> list[set[str]]:
     if isinstance(tag_lists, str):
-        raise TypeError(f"{name} must be a sequence of tag lists, not a string")
+        raise TagFormatError(f"{name} must be a sequence of tag lists, not a string")
     out = []
     for i, tags in enumerate(tag_lists):
         if isinstance(tags, str) or tags is None:
-            raise TypeError(
+            raise TagFormatError(
                 f"{name}[{i}] must be a list of tags, got {type(tags).__name__}: {tags!r:.60}"
             )
         out.append(set(tags))
@@ -40,11 +42,11 @@ def _as_sets(tag_lists: Iterable[Iterable[str]], name: str) -> list[set[str]]:
 def _paired(y_true, y_pred) -> tuple[list[set[str]], list[set[str]]]:
     true, pred = _as_sets(y_true, "y_true"), _as_sets(y_pred, "y_pred")
     if len(true) != len(pred):
-        raise ValueError(
+        raise ParameterError(
             f"y_true and y_pred have different lengths: {len(true)} != {len(pred)}"
         )
     if not true:
-        raise ValueError("y_true and y_pred are empty: no question to score")
+        raise ParameterError("y_true and y_pred are empty: no question to score")
     return true, pred
 
 
@@ -65,8 +67,8 @@ def _per_question(y_true, y_pred, k: int | None) -> dict[str, np.ndarray]:
 
 
 def _check_k(k):
-    if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
-        raise ValueError(f"k must be a positive integer or None, got {k!r}")
+    if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
+        raise ParameterError(f"k must be a positive integer or None, got {k!r}")
 
 
 def jaccard_score(y_true: Sequence[Iterable[str]], y_pred: Sequence[Iterable[str]]) -> float:

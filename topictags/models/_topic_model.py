@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from ..errors import NotFittedError
+
+try:  # scikit-learn's coordinate-descent kernel of NMF: private, hence guarded
+    from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
+except ImportError:  # pragma: no cover - other scikit-learn layout: NMF.transform is used
+    _update_cdnmf_fast = None
 
 __all__ = ["METHODS", "TopicModel", "normalize_rows"]
 
@@ -248,13 +255,89 @@ class TopicModel:
     def transform_matrix(self, X: sparse.spmatrix) -> np.ndarray:
         """Topic mixtures from an already vectorised document-term matrix."""
         self._check_fitted()
-        if self.model_ is not None:
-            W = self.model_.transform(X)
-        else:
+        if self.model_ is None:
             W = self._gensim_transform(X)
+        elif self._nmf_fast_path(X):
+            W = self._nmf_transform(X)
+        else:
+            W = self.model_.transform(X)
         empty = np.asarray(X.sum(axis=1)).ravel() == 0
         W[empty] = 0.0  # LDA returns its prior for empty documents: not evidence
         return normalize_rows(W)
+
+    def _nmf_fast_path(self, X) -> bool:
+        """Whether :meth:`_nmf_transform` computes exactly what ``NMF.transform`` would.
+
+        Anything unusual (another solver, a dense, negative or non-finite
+        matrix, no rows) goes to scikit-learn, which validates it and raises.
+        """
+        nmf = self.model_
+        if _update_cdnmf_fast is None or not isinstance(nmf, NMF):
+            return False
+        if nmf.solver != "cd" or nmf.shuffle:
+            return False
+        if not (sparse.issparse(X) and X.format == "csr" and X.dtype == np.float64):
+            return False
+        if X.shape[0] == 0 or X.shape[1] != nmf.components_.shape[1]:
+            return False
+        data = X.data
+        # min() is NaN if any value is; max() catches +inf.
+        return data.size == 0 or bool(data.min() >= 0 and np.isfinite(data.max()))
+
+    def _nmf_gram(self) -> tuple[np.ndarray, np.ndarray]:
+        """``H.T`` and the Gram matrix ``H @ H.T`` of the fitted NMF, computed once.
+
+        ``NMF.transform`` recomputes ``H @ H.T`` (n_topics^2 x n_features flops)
+        at every coordinate-descent iteration of every call: that product, not
+        the documents, dominated the time of one question. It is cached here,
+        keyed on the ``components_`` array so a refit recomputes it.
+        """
+        nmf = self.model_
+        cached = self.__dict__.get("_nmf_cache")
+        if cached is not None and cached[0] is nmf.components_:
+            return cached[1], cached[2]
+        # Same operations, in the same memory layout, as scikit-learn's
+        # _fit_coordinate_descent and _update_coordinate_descent.
+        Ht = np.ascontiguousarray(nmf.components_.T)
+        HHt = np.dot(Ht.T, Ht)
+        l2_reg = Ht.shape[0] * nmf.alpha_W * (1.0 - nmf.l1_ratio)
+        if l2_reg != 0.0:
+            HHt.flat[:: HHt.shape[0] + 1] += l2_reg
+        self._nmf_cache = (nmf.components_, Ht, HHt)
+        return Ht, HHt
+
+    def _nmf_transform(self, X: sparse.csr_matrix) -> np.ndarray:
+        """``NMF.transform(X)`` with the Gram matrix cached; identical results.
+
+        The loop is scikit-learn's coordinate descent on W with H fixed (same
+        kernel, start, stopping rule and warning), minus the per-call
+        validation and the per-iteration recomputation of constants.
+        """
+        nmf = self.model_
+        Ht, HHt = self._nmf_gram()
+        n_components = Ht.shape[1]
+        W = np.zeros((X.shape[0], n_components), dtype=X.dtype)
+        XHt = X @ Ht
+        l1_reg = X.shape[1] * nmf.alpha_W * nmf.l1_ratio
+        if l1_reg != 0.0:
+            XHt -= l1_reg
+        permutation = np.arange(n_components, dtype=np.intp)
+        violation_init = 0.0
+        n_iter = 0
+        for n_iter in range(1, nmf.max_iter + 1):
+            violation = _update_cdnmf_fast(W, HHt, XHt, permutation)
+            if n_iter == 1:
+                violation_init = violation
+            if violation_init == 0 or violation / violation_init <= nmf.tol:
+                break
+        if n_iter == nmf.max_iter and nmf.tol > 0:
+            warnings.warn(
+                f"Maximum number of iterations {nmf.max_iter} reached. Increase it to "
+                "improve convergence.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return W
 
     def _gensim_model(self):
         if getattr(self, "_gensim", None) is None:
@@ -280,10 +363,14 @@ class TopicModel:
         from gensim.utils import get_random_state
 
         lda = self._gensim_model()
-        # inference() draws its starting point from the model's generator:
-        # reseed it so the same text always gets the same mixture.
-        lda.random_state = get_random_state(self.random_state)
-        gamma, _ = lda.inference(list(Sparse2Corpus(X, documents_columns=False)))
+        docs = list(Sparse2Corpus(X, documents_columns=False))
+        gamma = np.empty((len(docs), lda.num_topics))
+        for i, doc in enumerate(docs):
+            # inference() draws each document's starting point from the model's
+            # generator: reseeding it per document gives a text the same mixture
+            # alone, in any batch and at any position.
+            lda.random_state = get_random_state(self.random_state)
+            gamma[i] = lda.inference([doc])[0][0]
         return gamma - lda.alpha  # variational counts minus the prior
 
     def topic_term_distributions(self) -> np.ndarray:
@@ -294,6 +381,7 @@ class TopicModel:
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_gensim", None)  # rebuilt from gensim_state_ when needed
+        state.pop("_nmf_cache", None)  # recomputed on first use
         return state
 
     def __setstate__(self, state: dict) -> None:

@@ -19,12 +19,12 @@ import io
 import json
 import os
 import struct
-import uuid
 import zipfile
 import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .._files import write_atomic
 from .._version import __version__
 from ..errors import ModelFileError, OutputExistsError
 
@@ -130,45 +130,7 @@ def save(model, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
         archive.comment = b"\0" * _TRAILER_SIZE  # sets the comment length field
     body = buffer.getbuffer()[:-_TRAILER_SIZE]
     trailer = _TRAILER + hashlib.sha256(body).hexdigest().encode("ascii")
-    # Created like any file the user makes (0o666 minus the umask; mkstemp's
-    # 0o600 would hide the model from the group); O_EXCL keeps the name ours.
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-            fh.write(trailer)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    except BaseException:  # includes KeyboardInterrupt: never leave the temp file
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _link_new(tmp: Path, path: Path) -> None:
-    """Move ``tmp`` to ``path``, failing if ``path`` exists by then.
-
-    ``os.replace`` would silently replace a file another process created
-    since the check in ``save``; a hard link is created only if the name is
-    free. Where hard links are not supported, fall back to the rename.
-    """
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise OutputExistsError(
-            f"{path} was created while saving; pass overwrite=True to replace it"
-        ) from None
-    except OSError:  # no hard links on this file system
-        if path.exists():
-            raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it") from None
-        os.replace(tmp, path)
-        return
-    tmp.unlink()
+    return write_atomic(path, [body, trailer], overwrite=overwrite)
 
 
 def read_manifest(path: str | os.PathLike) -> dict:

@@ -112,6 +112,9 @@ class BaseTagger:
         """Normalise the questions and learn the tag vocabulary ``tags_``."""
         if not isinstance(self.n_tags, (int, np.integer)) or self.n_tags < 1:
             raise ParameterError(f"n_tags must be a positive integer, got {self.n_tags!r}")
+        # fit_seconds_ is set last by every fit: its presence marks a completed
+        # fit, so an interrupted (re)fit is not mistaken for a fitted model.
+        self.__dict__.pop("fit_seconds_", None)
         questions = _as_corpus(questions)
         tag_lists = questions["tags"].tolist()
         self.tags_, self.tag_counts_ = tag_vocabulary(tag_lists, self.n_tags)
@@ -153,7 +156,8 @@ class BaseTagger:
 
     def binarize(self, tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Indicator matrix (n_questions, n_tags) of the vocabulary tags."""
-        self._check_fitted()
+        if not hasattr(self, "tags_"):  # fit uses it before the fit is complete
+            self._check_fitted()
         index = {tag: j for j, tag in enumerate(self.tags_)}
         rows, cols = [], []
         for i, tags in enumerate(tag_lists):
@@ -166,7 +170,7 @@ class BaseTagger:
         return sparse.csr_matrix((data, (rows, cols)), shape=(len(tag_lists), len(self.tags_)))
 
     def _check_fitted(self) -> None:
-        if not hasattr(self, "tags_"):
+        if not hasattr(self, "fit_seconds_"):
             raise NotFittedError(
                 f"this {type(self).__name__} is not fitted yet: call fit(questions) first"
             )
@@ -236,7 +240,7 @@ class BaseTagger:
         self._check_fitted()
         if k is None and threshold is None:
             raise ParameterError("give k, threshold or both")
-        if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
+        if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
             raise ParameterError(f"k must be a positive integer or None, got {k!r}")
         _, _, single = as_texts(X)
         scores, evidence = self._scores(X)
@@ -252,19 +256,23 @@ class BaseTagger:
         # (tags_ is ordered by frequency).
         order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
         top = np.take_along_axis(scores, order, axis=1)
+        # Which of each row's k best are suggested, decided for all rows at
+        # once: the loop below only builds Python lists (numpy calls per row
+        # cost more than the rest of a batch's tagging).
+        keep = np.broadcast_to(np.asarray(evidence, dtype=bool)[:, None], top.shape)
+        if self._zero_is_no_evidence:
+            keep = keep & (top > 0)
+        if threshold is not None:
+            keep = keep & (top >= threshold)
+        names = self.tags_.tolist()
         tags_out, scores_out = [], []
-        for i in range(scores.shape[0]):
-            if not evidence[i]:
-                tags_out.append([])
-                scores_out.append([])
-                continue
-            keep = np.ones(len(top[i]), dtype=bool)
-            if self._zero_is_no_evidence:
-                keep &= top[i] > 0
-            if threshold is not None:
-                keep &= top[i] >= threshold
-            tags_out.append(self.tags_[order[i][keep]].tolist())
-            scores_out.append(top[i][keep].astype(float).tolist())
+        for row, values, mask in zip(order.tolist(), top.astype(float).tolist(), keep.tolist()):
+            if all(mask):
+                tags_out.append([names[j] for j in row])
+                scores_out.append(values)
+            else:
+                tags_out.append([names[j] for j, m in zip(row, mask) if m])
+                scores_out.append([v for v, m in zip(values, mask) if m])
         return tags_out, scores_out
 
     # -- evaluation and persistence ---------------------------------------------

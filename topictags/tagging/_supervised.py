@@ -42,6 +42,9 @@ class SupervisedTagger(BaseTagger):
     calibrate : bool, default=True
         Calibrate the SVM's margins into probabilities (ignored for
         ``"logistic"``).
+    ngram_range : tuple of int, default=(1, 1)
+        Word n-grams of the cleaned text used as features (and for the
+        neighbours' similarity).
     char_ngrams : bool, default=True
         Add character 2- to 4-grams (within words) of the raw text, code
         included, to the word features: symbols such as ``$``, ``->`` or
@@ -91,6 +94,7 @@ class SupervisedTagger(BaseTagger):
         classifier: str = "svm",
         C: float = 0.1,
         calibrate: bool = True,
+        ngram_range: tuple[int, int] = (1, 1),
         char_ngrams: bool = True,
         neighbors: int = 30,
         neighbor_weight: float = 0.15,
@@ -106,6 +110,7 @@ class SupervisedTagger(BaseTagger):
         self.classifier = classifier
         self.C = C
         self.calibrate = calibrate
+        self.ngram_range = ngram_range
         self.char_ngrams = char_ngrams
         self.neighbors = neighbors
         self.neighbor_weight = neighbor_weight
@@ -131,6 +136,7 @@ class SupervisedTagger(BaseTagger):
         self.vectorizer_ = TfidfVectorizer(
             token_pattern=r"\S+",
             lowercase=False,
+            ngram_range=tuple(self.ngram_range),
             sublinear_tf=True,
             min_df=self.min_df,
             max_features=self.max_features,

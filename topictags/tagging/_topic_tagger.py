@@ -10,11 +10,12 @@ import pandas as pd
 from ..models import TopicModel
 from ._base import BaseTagger, TextInput
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
+from ._visualize import VisualizeMixin
 
 __all__ = ["TopicTagger"]
 
 
-class TopicTagger(BaseTagger):
+class TopicTagger(VisualizeMixin, BaseTagger):
     """Fit a topic model on questions and suggest tags through its topics.
 
     Questions are cleaned (:class:`topictags.text.TextCleaner`), their titles

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._files import write_atomic
 from ..errors import OutputExistsError
 from ._validate import as_matrix
 
@@ -533,17 +534,4 @@ def save_ldavis(
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: folder {path.parent} does not exist")
     page = ldavis_html(prepared, topic_labels=topic_labels, title=title)
-    # Created like any file the user makes (mode 0o666 minus the umask), which
-    # mkstemp's 0o600 would not be; O_EXCL keeps the name ours.
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(page.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:  # includes KeyboardInterrupt: never leave the temp file
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, [page.encode("utf-8")], overwrite=overwrite)

@@ -1,0 +1,242 @@
+"""Choosing the number of topics: coherence, diversity, fit and tagging quality per candidate."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ._coherence import (
+    COHERENCE_MEASURES,
+    coherence_of_terms,
+    coherence_texts,
+    top_terms,
+    topic_diversity,
+)
+
+__all__ = ["select_n_topics"]
+
+
+def _candidates(n_topics: Any) -> list[int]:
+    values = [n_topics] if isinstance(n_topics, numbers.Integral) else list(n_topics)
+    if not values:
+        raise ParameterError("n_topics is empty: give at least one number of topics")
+    for n in values:
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1:
+            raise ParameterError(f"n_topics must hold positive integers, got {n!r}")
+    if len(set(values)) != len(values):
+        raise ParameterError(f"n_topics has duplicates: {values}")
+    return [int(n) for n in values]
+
+
+def _measures(coherence: Any) -> list[str]:
+    measures = [coherence] if isinstance(coherence, str) else list(coherence or ())
+    for m in measures:
+        if m not in COHERENCE_MEASURES:
+            raise ParameterError(
+                f"coherence measures must be among {COHERENCE_MEASURES}, got {m!r}"
+            )
+    if len(set(measures)) != len(measures):
+        raise ParameterError(f"coherence has duplicates: {measures}")
+    return measures
+
+
+def _perplexity(tagger, test: pd.DataFrame, random_state: int | None) -> float:
+    """Held-out perplexity of an LDA tagger (lower is better)."""
+    model = tagger.model_
+    X = model.vectorize(tagger.documents(test))
+    if model.model_ is not None:  # scikit-learn
+        return float(model.model_.perplexity(X))
+    from gensim.matutils import Sparse2Corpus
+    from gensim.utils import get_random_state
+
+    lda = model._gensim_model()  # the gensim LdaModel, rebuilt from its state if needed
+    # log_perplexity runs inference from random starting points: reseed so that
+    # the figure does not depend on what ran before in this process.
+    lda.random_state = get_random_state(random_state)
+    bound = lda.log_perplexity(list(Sparse2Corpus(X, documents_columns=False)))
+    # gensim reports perplexity as 2 ** -(per-word bound) in its own logs.
+    return float(2.0 ** (-bound))
+
+
+def _fit_candidate(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    method: str,
+    n_topics: int,
+    k: int,
+    top_n: int,
+    random_state: int | None,
+    params: dict,
+    want_cleaner: bool,
+) -> tuple[dict, list[list[str]], Any]:
+    """Fit one candidate; its row (without coherence), top terms and (maybe) cleaner."""
+    from ..metrics import evaluate
+    from ..tagging import TopicTagger
+
+    tagger = TopicTagger(method, n_topics, random_state=random_state, **params).fit(train)
+    model = tagger.model_
+    nan = float("nan")
+    row = {
+        "model": "lda-gensim" if method == "lda" and tagger.backend == "gensim" else method,
+        "n_topics": n_topics,
+        "diversity": topic_diversity(model.components_, top_n),
+        "perplexity": _perplexity(tagger, test, random_state) if method == "lda" else nan,
+        "reconstruction_error": float(model.model_.reconstruction_err_)
+        if method == "nmf"
+        else nan,
+        "jaccard": float(evaluate(tagger, test, k=k)["jaccard"]),
+        "fit_seconds": float(tagger.fit_seconds_),
+    }
+    topics = top_terms(model.components_, model.feature_names_, top_n)
+    return row, topics, (tagger.cleaner_ if want_cleaner else None)
+
+
+def _coherence_job(topics, texts, measure, dictionary) -> float:
+    # NaN topics (fewer than two terms in the texts) do not drag the mean to NaN.
+    scores = coherence_of_terms(topics, texts, measure=measure, dictionary=dictionary)
+    return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
+
+
+def select_n_topics(
+    questions,
+    method: str = "nmf",
+    n_topics: Sequence[int] = (10, 20, 40, 80),
+    *,
+    test_size: float | int = 0.2,
+    k: int = 3,
+    random_state: int | None = None,
+    n_jobs: int | None = 1,
+    progress: bool = True,
+    coherence: Sequence[str] = ("c_v", "c_npmi"),
+    top_n: int = 10,
+    **tagger_params: Any,
+) -> pd.DataFrame:
+    """Fit a topic tagger per candidate number of topics and score each one.
+
+    The questions are split once (:func:`topictags.train_test_split`); for
+    each candidate a :class:`~topictags.TopicTagger` is fitted on the training
+    part and scored on:
+
+    - coherence of each topic's ``top_n`` terms (gensim ``CoherenceModel``;
+      the reference texts are the cleaned training questions, title and body
+      tokens once each, and the dictionary is built from them once);
+    - diversity: share of distinct terms among all topics' ``top_n`` terms;
+    - for LDA, held-out perplexity (scikit-learn ``perplexity``, or
+      ``2 ** -log_perplexity`` for gensim); for NMF, the reconstruction error
+      of the training TF-IDF matrix (it always falls as topics are added:
+      look for the elbow, not the minimum);
+    - held-out Jaccard of the suggested tags (:func:`topictags.evaluate`),
+      the measure that matters for tagging.
+
+    Parameters
+    ----------
+    questions : DataFrame, path or glob
+        Labelled questions (see :func:`topictags.load_questions`).
+    method : {"nmf", "lda"}, default="nmf"
+    n_topics : sequence of int, default=(10, 20, 40, 80)
+        Candidates, scored in this order.
+    test_size : float or int, default=0.2
+        Held-out share (or count) for perplexity and Jaccard.
+    k : int, default=3
+        Suggestions per question for Jaccard.
+    random_state : int, optional
+        Seed of the split and of every model: with a seed, the table is the
+        same for any ``n_jobs`` (except ``fit_seconds``).
+    n_jobs : int, default=1
+        Candidates fitted in parallel (joblib; -1 uses every core). Each
+        worker holds a copy of the questions.
+    progress : bool, default=True
+        Show a progress bar (tqdm; in a terminal or a notebook only).
+    coherence : sequence of {"c_v", "c_npmi", "c_uci", "u_mass"}, default=("c_v", "c_npmi")
+        Coherence measures, one column each; higher is better for all.
+    top_n : int, default=10
+        Top terms per topic for coherence and diversity.
+    **tagger_params
+        Other :class:`~topictags.TopicTagger` parameters (``n_tags``,
+        ``mapping``, ``backend``, ``max_iter``, ``max_features``...).
+
+    Returns
+    -------
+    DataFrame
+        One row per candidate: ``model`` (``"nmf"``, ``"lda"`` or
+        ``"lda-gensim"``), ``n_topics``, one column per coherence measure,
+        ``diversity``, ``perplexity`` (NaN for NMF), ``reconstruction_error``
+        (NaN for LDA), ``jaccard`` and ``fit_seconds``. Draw it with
+        :func:`topictags.viz.plot_model_selection`; concatenate the tables of
+        NMF and LDA to draw both.
+
+    Notes
+    -----
+    Each candidate is a full ``TopicTagger.fit``, so its scores are exactly
+    those of the tagger you would then fit. That re-cleans the training
+    questions per candidate, a small share of a fit (the topic model and the
+    tag mapping dominate); the coherence texts are cleaned once.
+
+    Examples
+    --------
+    >>> table = select_n_topics(questions, "nmf", (20, 40, 80), random_state=0)  # doctest: +SKIP
+    >>> plot_model_selection(table)  # doctest: +SKIP
+    """
+    from ..corpus import load_questions, train_test_split
+    from ..tagging import TopicTagger
+
+    candidates = _candidates(n_topics)
+    measures = _measures(coherence)
+    if not isinstance(top_n, numbers.Integral) or isinstance(top_n, bool) or top_n < 2:
+        raise ParameterError(f"top_n must be an integer >= 2, got {top_n!r}")
+    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
+        raise ParameterError(f"k must be a positive integer, got {k!r}")
+    if method not in ("nmf", "lda"):
+        raise ParameterError(f"method must be 'nmf' or 'lda', got {method!r}")
+    try:  # unknown parameters fail now, not in a worker after the first fits
+        TopicTagger(method, candidates[0], random_state=random_state, **tagger_params)
+    except TypeError as exc:
+        raise ParameterError(f"invalid TopicTagger parameter: {exc}") from None
+
+    questions = load_questions(questions)
+    train, test = train_test_split(questions, test_size=test_size, random_state=random_state)
+
+    from joblib import Parallel, delayed
+    from tqdm.auto import tqdm
+
+    n_steps = len(candidates) * (1 + len(measures))
+    # disable=None: tqdm hides the bar when output is not a terminal (logs, CI).
+    bar = tqdm(total=n_steps, desc="select_n_topics", disable=None if progress else True)
+    try:
+        with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
+            bar.set_postfix_str("fitting")
+            fitted = []
+            for result in parallel(
+                delayed(_fit_candidate)(
+                    train, test, method, n, k, top_n, random_state, tagger_params, i == 0
+                )
+                for i, n in enumerate(candidates)
+            ):
+                fitted.append(result)
+                bar.update(1)
+            rows = [row for row, _, _ in fitted]
+            if measures:
+                bar.set_postfix_str("coherence")
+                texts = coherence_texts(fitted[0][2], train)
+                from gensim.corpora import Dictionary
+
+                dictionary = Dictionary(texts)
+                jobs = [(i, m) for i in range(len(candidates)) for m in measures]
+                scores = parallel(
+                    delayed(_coherence_job)(fitted[i][1], texts, m, dictionary) for i, m in jobs
+                )
+                for (i, m), score in zip(jobs, scores):
+                    rows[i][m] = score
+                    bar.update(1)
+    finally:
+        bar.close()
+    columns = [
+        "model", "n_topics", *measures, "diversity", "perplexity",
+        "reconstruction_error", "jaccard", "fit_seconds",
+    ]
+    return pd.DataFrame(rows, columns=columns)

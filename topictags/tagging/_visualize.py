@@ -1,0 +1,422 @@
+"""Exploration methods of a fitted topic tagger: thin calls into ``topictags.viz``.
+
+Kept apart from :mod:`._topic_tagger` so the tagger's fitting and inference
+code stays short; :class:`~topictags.tagging.TopicTagger` inherits them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from IPython.display import HTML
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+    from pyLDAvis import PreparedData
+
+__all__ = ["VisualizeMixin"]
+
+QUESTION_URL = "https://stackoverflow.com/questions/{}"
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class VisualizeMixin:
+    """Pages, charts and tables to explore the topics of a fitted tagger.
+
+    Mixed into :class:`~topictags.tagging.TopicTagger`; every method needs a
+    fitted tagger. In a notebook, call :meth:`show_ldavis` to see the pyLDAvis
+    page: the tagger deliberately has no ``_repr_html_``, which would build
+    that heavy page each time the tagger is echoed.
+
+    Topics are numbered as in the model, from 0 (pyLDAvis pages number them
+    from 1; their label table maps one to the other).
+    """
+
+    # -- labels ---------------------------------------------------------------
+    def topic_labels(self, n: int = 3) -> list[str]:
+        """A short label per topic: its ``n`` most strongly mapped tags.
+
+        A topic that maps to no tag (possible with the ``"logistic"`` mapping,
+        whose weights can all be negative) is labelled by its top terms,
+        prefixed with ``"terms: "``.
+
+        Examples
+        --------
+        >>> tagger.topic_labels()[:2]  # doctest: +SKIP
+        ['python, pandas, dataframe', 'css, html, layout']
+        """
+        self._check_fitted()
+        n = _positive_int(n, "n")
+        labels = []
+        for k in range(self.model_.n_topics):
+            tags = [t for t, _ in self.topic_tags(k, n)]
+            if not tags:
+                tags = ["terms: " + ", ".join(t for t, _ in self.topic_terms(k, n))]
+            labels.append(", ".join(tags))
+        return labels
+
+    def _prevalent_topics(self, top: int | None) -> list[int] | None:
+        """The ``top`` most prevalent topics, or None (all) for ``top=None``."""
+        if top is None:
+            return None
+        top = _positive_int(top, "top")
+        prevalence = self.doc_topic_.mean(axis=0)
+        return np.argsort(-prevalence, kind="stable")[:top].tolist()
+
+    # -- pyLDAvis -------------------------------------------------------------
+    def to_ldavis(self, R: int = 30, *, n_jobs: int = 1) -> PreparedData:
+        """The pyLDAvis data of the fitted model, for NMF and LDA alike.
+
+        NMF's components and document weights are normalised to distributions
+        like LDA's (see :func:`topictags.viz.prepare_ldavis`); the term
+        frequencies and document lengths are raw counts in both cases.
+
+        Parameters
+        ----------
+        R : int, default=30
+            Terms shown in the bar chart.
+        n_jobs : int, default=1
+            Workers of pyLDAvis's relevance computation.
+
+        Returns
+        -------
+        pyLDAvis.PreparedData
+            Page topic ``k`` is model topic ``k - 1``.
+
+        Examples
+        --------
+        >>> prepared = tagger.to_ldavis()  # doctest: +SKIP
+        >>> pyLDAvis.display(prepared)  # doctest: +SKIP
+        """
+        from ..viz import prepare_ldavis
+
+        self._check_fitted()
+        model = self.model_
+        return prepare_ldavis(
+            model.components_,
+            self.doc_topic_,
+            self.doc_lengths_,
+            model.feature_names_,
+            self.term_frequency_,
+            R=R,
+            n_jobs=n_jobs,
+        )
+
+    def save_ldavis(
+        self,
+        path: str | os.PathLike,
+        *,
+        overwrite: bool = False,
+        R: int = 30,
+        title: str | None = None,
+    ) -> Path:
+        """Write the pyLDAvis page, labelled with each topic's top tags.
+
+        The page is self-contained (d3 and LDAvis inlined): it opens offline
+        and requests nothing from any host.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Target ``.html`` file; its folder must exist.
+        overwrite : bool, default=False
+            Replace an existing file.
+        R : int, default=30
+            Terms shown in the bar chart.
+        title : str, optional
+            Page title; by default names the model, e.g.
+            ``"topictags — nmf-40-blend"``.
+
+        Returns
+        -------
+        pathlib.Path
+
+        Raises
+        ------
+        OutputExistsError
+            ``path`` exists and ``overwrite`` is false.
+
+        Examples
+        --------
+        >>> tagger.save_ldavis("topics.html")  # doctest: +SKIP
+        PosixPath('topics.html')
+        """
+        from ..viz import save_ldavis
+
+        if title is None:
+            title = f"topictags — {self.name}"
+        return save_ldavis(
+            self.to_ldavis(R=R),
+            path,
+            topic_labels=self.topic_labels(),
+            overwrite=overwrite,
+            title=title,
+        )
+
+    def show_ldavis(self, R: int = 30) -> HTML:
+        """The pyLDAvis page as an ``IPython.display.HTML`` object, for notebooks.
+
+        Works offline, like :meth:`save_ldavis`; the notebook must be trusted
+        for the page's script to run.
+
+        Examples
+        --------
+        >>> tagger.show_ldavis()  # doctest: +SKIP
+        """
+        from ..viz import show_ldavis
+
+        return show_ldavis(self.to_ldavis(R=R), topic_labels=self.topic_labels())
+
+    # -- charts ---------------------------------------------------------------
+    def visualize_terms(
+        self,
+        topics: Sequence[int] | None = None,
+        *,
+        top: int | None = 12,
+        n_terms: int = 10,
+        n_cols: int = 4,
+        fig: Figure | SubFigure | None = None,
+    ) -> Figure | SubFigure:
+        """Bar charts of the top terms of topics (:func:`topictags.viz.plot_top_terms`).
+
+        Parameters
+        ----------
+        topics : sequence of int, optional
+            Topics to draw, in this order. By default the ``top`` most
+            prevalent ones (all with ``top=None``): a grid of 150 panels
+            helps nobody.
+        top : int or None, default=12
+        n_terms : int, default=10
+        n_cols : int, default=4
+        fig : Figure or SubFigure, optional
+
+        Returns
+        -------
+        Figure or SubFigure
+
+        Examples
+        --------
+        >>> fig = tagger.visualize_terms(top=8)  # doctest: +SKIP
+        """
+        from ..viz import plot_top_terms
+
+        self._check_fitted()
+        return plot_top_terms(
+            self.model_.components_,
+            self.model_.feature_names_,
+            topics=self._prevalent_topics(top) if topics is None else topics,
+            n_terms=n_terms,
+            n_cols=n_cols,
+            topic_labels=self.topic_labels(),
+            fig=fig,
+        )
+
+    def visualize_tag_heatmap(
+        self,
+        topics: Sequence[int] | None = None,
+        *,
+        top: int | None = 20,
+        n_tags: int = 20,
+        ax: Axes | None = None,
+    ) -> Axes:
+        """Heatmap of the topic -> tag mapping in use (see ``viz.plot_topic_tag_heatmap``).
+
+        Parameters
+        ----------
+        topics : sequence of int, optional
+            Rows to draw; by default the ``top`` most prevalent topics.
+        top : int or None, default=20
+        n_tags : int, default=20
+            Columns: the tags with the largest total weight over the rows.
+        ax : Axes, optional
+
+        Returns
+        -------
+        Axes
+
+        Examples
+        --------
+        >>> ax = tagger.visualize_tag_heatmap(n_tags=15)  # doctest: +SKIP
+        """
+        from ..viz import plot_topic_tag_heatmap
+
+        self._check_fitted()
+        return plot_topic_tag_heatmap(
+            self.topic_tag_,
+            self.tags_,
+            topics=self._prevalent_topics(top) if topics is None else topics,
+            n_tags=n_tags,
+            topic_labels=self.topic_labels(),
+            ax=ax,
+        )
+
+    def visualize_prevalence(self, *, ax: Axes | None = None) -> Axes:
+        """Bars of each topic's mean share of the training questions.
+
+        Examples
+        --------
+        >>> ax = tagger.visualize_prevalence()  # doctest: +SKIP
+        """
+        from ..viz import plot_topic_prevalence
+
+        self._check_fitted()
+        return plot_topic_prevalence(self.doc_topic_, topic_labels=self.topic_labels(), ax=ax)
+
+    def visualize_over_time(
+        self,
+        freq: str = "Y",
+        *,
+        topics: Sequence[int] | None = None,
+        top: int = 8,
+        min_questions: int = 1,
+        ax: Axes | None = None,
+    ) -> Axes:
+        """Lines of topic shares of the training questions per period.
+
+        Parameters
+        ----------
+        freq : str, default="Y"
+            ``"Y"`` (years), ``"M"`` (months) or another pandas period alias.
+        topics : sequence of int, optional
+            Topics to draw; by default the ``top`` most prevalent ones.
+        top : int, default=8
+        min_questions : int, default=1
+            Leave out periods with fewer dated questions.
+        ax : Axes, optional
+
+        Returns
+        -------
+        Axes
+            One line per topic, labelled ``"<topic>: <tags>"``.
+
+        Examples
+        --------
+        >>> ax = tagger.visualize_over_time("Y", top=5)  # doctest: +SKIP
+        """
+        from ..viz import plot_topic_trend
+
+        shares = self.topic_prevalence_over_time(freq, min_questions=min_questions)
+        if topics is None:
+            topics = self._prevalent_topics(top)
+        labels = self.topic_labels()
+        chosen = [f"{k}: {labels[k]}" for k in topics]
+        shares = shares[list(topics)]
+        shares.columns = chosen
+        return plot_topic_trend(shares, ax=ax)
+
+    # -- tables ---------------------------------------------------------------
+    def topic_prevalence_over_time(
+        self, freq: str = "Y", *, min_questions: int = 1
+    ) -> pd.DataFrame:
+        """Topic shares of the training questions per period.
+
+        Uses ``train_questions_.creation_date`` and ``doc_topic_``. Questions
+        without a creation date (``NaT``) are dropped, and so are questions
+        with no known term (all-zero topic mixture); each remaining row sums
+        to 1. See :func:`topictags.explore.topic_prevalence_over_time` to do
+        the same for other questions (``tagger.transform(questions)``).
+
+        Parameters
+        ----------
+        freq : str, default="Y"
+            ``"Y"`` (years), ``"M"`` (months) or another pandas period alias.
+        min_questions : int, default=1
+            Leave out periods with fewer dated questions.
+
+        Returns
+        -------
+        DataFrame
+            Index: periods; columns: topics (0 .. n_topics - 1); values:
+            shares.
+
+        Examples
+        --------
+        >>> tagger.topic_prevalence_over_time("Y").round(3)  # doctest: +SKIP
+        """
+        from ..explore import topic_prevalence_over_time
+
+        self._check_fitted()
+        return topic_prevalence_over_time(
+            self.doc_topic_,
+            self.train_questions_["creation_date"],
+            freq,
+            min_questions=min_questions,
+        )
+
+    def representative_questions(self, topic: int, n: int = 5) -> pd.DataFrame:
+        """The training questions that weigh most on a topic.
+
+        Parameters
+        ----------
+        topic : int
+            Model topic index, from 0.
+        n : int, default=5
+
+        Returns
+        -------
+        DataFrame
+            At most ``n`` rows, heaviest first (questions with no weight on
+            the topic are never listed): ``id``, ``title``, ``tags``,
+            ``weight`` (the topic's share of the question, in [0, 1]) and
+            ``link`` (``https://stackoverflow.com/questions/<id>``; missing,
+            ``pd.isna``, without an id).
+
+        Examples
+        --------
+        >>> tagger.representative_questions(3, n=3)  # doctest: +SKIP
+        """
+        self._check_fitted()
+        n_topics = self.doc_topic_.shape[1]
+        if not isinstance(topic, (int, np.integer)) or isinstance(topic, bool):
+            raise ParameterError(f"topic must be an integer, got {topic!r}")
+        if not 0 <= topic < n_topics:
+            raise ParameterError(f"topic {topic} out of range: the model has {n_topics} topics")
+        n = _positive_int(n, "n")
+        weights = self.doc_topic_[:, int(topic)].astype(np.float64)
+        # Stable: equal weights keep training order, run after run.
+        order = np.argsort(-weights, kind="stable")[:n]
+        order = order[weights[order] > 0]
+        frame = self.train_questions_.iloc[order][["id", "title", "tags"]].reset_index(drop=True)
+        frame["weight"] = weights[order]
+        frame["link"] = [None if pd.isna(i) else QUESTION_URL.format(int(i)) for i in frame["id"]]
+        return frame
+
+    # -- notebook widget --------------------------------------------------------
+    def topic_browser(self, **kwargs: Any):
+        """An ipywidgets browser of the topics, and a box to try questions.
+
+        A dropdown picks a topic (listed with its tag label) and shows its top
+        terms, mapped tags with their scores and representative questions; a
+        text box takes a question and shows its topic mixture (top 5 topics)
+        and suggested tags. Keyword arguments go to
+        :func:`topictags.explore.topic_browser`.
+
+        Returns
+        -------
+        ipywidgets.VBox
+
+        Raises
+        ------
+        ImportError
+            ipywidgets is not installed (``pip install 'topictags[notebook]'``).
+
+        Examples
+        --------
+        >>> tagger.topic_browser()  # doctest: +SKIP
+        """
+        from ..explore import topic_browser
+
+        return topic_browser(self, **kwargs)
