@@ -5,6 +5,7 @@
     python benchmarks/speed.py --n-topics 200        # another model size: results/speed-200.json
     python benchmarks/speed.py --profile             # also print pyinstrument profiles
     python benchmarks/speed.py --sections suggest --models /tmp/m   # reuse fitted models
+    python benchmarks/speed.py --sections suggest --sklearn-transform   # "before" figures
 
 What is measured, on the shared corpora:
 
@@ -285,6 +286,12 @@ def main() -> None:
     parser.add_argument("--n-topics", type=int, default=40)
     parser.add_argument("--profile", action="store_true", help="print pyinstrument profiles")
     parser.add_argument(
+        "--sklearn-transform",
+        action="store_true",
+        help="'before' figures: NMF inference through scikit-learn's NMF.transform "
+        "instead of topictags' cached-Gram loop (results/speed-...-sklearn-transform.json)",
+    )
+    parser.add_argument(
         "--models",
         type=Path,
         help="folder of the models fitted on the largest size: loaded from it if there, "
@@ -292,6 +299,10 @@ def main() -> None:
     )
     args = parser.parse_args()
     sections = [s for s in args.sections.split(",") if s]
+    if args.sklearn_transform:
+        from topictags.models import TopicModel
+
+        TopicModel._nmf_fast_path = lambda self, X: False
     if unknown := set(sections) - set(SECTIONS):
         parser.error(f"unknown sections {sorted(unknown)}; choose from {SECTIONS}")
 
@@ -305,6 +316,7 @@ def main() -> None:
             "single_calls": N_SINGLE,
             "batch_repeats": REPEATS,
             "sections": sections,
+            "sklearn_transform": args.sklearn_transform,
         }
     }
     if "clean" in sections:
@@ -338,6 +350,8 @@ def main() -> None:
         name += "-" + "-".join(sections)
     if args.n_topics != 40:
         name += f"-{args.n_topics}"
+    if args.sklearn_transform:
+        name += "-sklearn-transform"
     write_results(name, results)
 
 

@@ -73,3 +73,43 @@ def test_not_fitted():
 def test_normalize_rows_keeps_zero_rows():
     out = normalize_rows(np.array([[1.0, 3.0], [0.0, 0.0]]))
     np.testing.assert_allclose(out, [[0.25, 0.75], [0.0, 0.0]])
+
+
+def _sklearn_mixtures(model, docs):
+    """What NMF.transform gives, with topictags' empty-row rule and normalisation."""
+    X = model.vectorize(docs)
+    W = model.model_.transform(X)
+    W[np.asarray(X.sum(axis=1)).ravel() == 0] = 0.0
+    return normalize_rows(W)
+
+
+def test_nmf_inference_equals_sklearn_transform_bit_for_bit():
+    # TopicModel runs NMF's coordinate descent itself with the Gram matrix
+    # cached (docs/performance.md); it must not change a single bit.
+    rng = np.random.default_rng(0)
+    words = " ".join(DOCS).split()
+    docs = DOCS + [" ".join(rng.choice(words, size=rng.integers(0, 12))) for _ in range(40)]
+    model = TopicModel("nmf", 3, min_df=1, max_df=1.0, random_state=0).fit(DOCS)
+    assert model._nmf_fast_path(model.vectorize(docs))
+    np.testing.assert_array_equal(model.transform(docs), _sklearn_mixtures(model, docs))
+    for doc in docs[::7]:  # one row at a time converges after other iteration counts
+        np.testing.assert_array_equal(model.transform([doc]), _sklearn_mixtures(model, [doc]))
+
+
+def test_nmf_inference_follows_a_refit():
+    model = TopicModel("nmf", 3, min_df=1, max_df=1.0, random_state=0).fit(DOCS)
+    model.transform(DOCS[:3])  # caches the Gram matrix of this fit
+    model.fit(list(reversed(DOCS))[:25] + ["pandas css mysql"] * 5)
+    np.testing.assert_array_equal(model.transform(DOCS), _sklearn_mixtures(model, DOCS))
+
+
+def test_unusual_matrices_go_through_sklearn():
+    model = TopicModel("nmf", 3, min_df=1, max_df=1.0, random_state=0).fit(DOCS)
+    X = model.vectorize(DOCS[:4])
+    assert not model._nmf_fast_path(X.astype(np.float32))
+    assert not model._nmf_fast_path(X.toarray())
+    negative = X.copy()
+    negative.data[0] = -1.0
+    assert not model._nmf_fast_path(negative)
+    with pytest.raises(ValueError, match="[Nn]egative"):
+        model.transform_matrix(negative)

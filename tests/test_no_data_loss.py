@@ -263,3 +263,19 @@ def test_pages_and_reports_are_readable_like_other_files(tmp_path):
         os.umask(old)
     assert path.read_bytes() == b"pngdata"
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_compare_refits_an_interrupted_tagger(monkeypatch):
+    tagger = tt.TopicTagger("nmf", n_topics=3, n_tags=4, min_df=1, random_state=0)
+
+    def interrupt(self, docs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TopicModel, "fit_transform", interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            tagger.fit(make_questions(40))
+    questions = make_questions(60, seed=1)
+    table = tt.compare([tagger], questions[:40], questions[40:], refit=False)
+    assert table["jaccard"].between(0, 1).all()
+    assert tagger.suggest_tags("pandas dataframe")  # fitted in place by compare

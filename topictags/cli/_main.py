@@ -102,7 +102,7 @@ def _compare(args) -> None:
         tt.MostFrequentTagger(),
     ]
     _status(f"fitting {len(models)} models on {len(train)} questions")
-    table = tt.compare(models, train, test, k=args.k,
+    table = tt.compare(models, train, test, k=args.k, progress=True,
                        tracking="mlflow" if args.track else None)
     _print_table(table, args.json)
 
@@ -152,52 +152,64 @@ def build_parser() -> argparse.ArgumentParser:
     def seeded(p: argparse.ArgumentParser) -> None:
         p.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
 
+    def k_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--k", type=int, default=3, help="tags per question (default 3)")
+
+    def model_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--n-topics", type=int, default=40, help="topics (default 40)")
+        p.add_argument(
+            "--mapping",
+            choices=_MAPPINGS,
+            default="cooccurrence",
+            help="topic -> tag mapping (default cooccurrence; see docs/index.md)",
+        )
+
     p = add("fit", _fit, "Fit a topic tagger on corpus file(s) and save it.")
     p.add_argument("corpus", nargs="+", help="corpus files or globs (CSV, Parquet, Posts.xml)")
     p.add_argument("-o", "--output", required=True, help="model file to write")
-    p.add_argument("--method", choices=("nmf", "lda"), default="nmf")
-    p.add_argument("--n-topics", type=int, default=40)
-    p.add_argument("--n-tags", type=int, default=50, help="candidate tags (most frequent)")
-    p.add_argument("--mapping", choices=_MAPPINGS, default="cooccurrence")
-    p.add_argument("--backend", choices=("sklearn", "gensim"), default="sklearn")
+    p.add_argument("--method", choices=("nmf", "lda"), default="nmf", help="(default nmf)")
+    model_options(p)
+    p.add_argument("--n-tags", type=int, default=50, help="candidate tags (default 50)")
+    p.add_argument(
+        "--backend", choices=("sklearn", "gensim"), default="sklearn", help="LDA backend"
+    )
     seeded(p)
     p.add_argument("--force", action="store_true", help="overwrite an existing model file")
 
     p = add("suggest", _suggest, "Suggest tags for questions given as arguments or on stdin.")
     p.add_argument("--model", required=True, help="model file written by 'fit'")
     p.add_argument("text", nargs="*", help="question texts; none: one question per stdin line")
-    p.add_argument("--k", type=int, default=3, help="tags per question (default 3)")
+    k_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object per question")
 
     p = add("evaluate", _evaluate, "Score a saved model on labelled test questions.")
-    p.add_argument("--model", required=True)
+    p.add_argument("--model", required=True, help="model file written by 'fit'")
     p.add_argument("test", nargs="+", help="test corpus files or globs")
-    p.add_argument("--k", type=int, default=3)
-    p.add_argument("--json", action="store_true")
+    k_option(p)
+    p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
 
     p = add("compare", _compare, "Fit NMF, LDA, supervised and most-frequent taggers; compare.")
-    p.add_argument("train")
-    p.add_argument("test")
-    p.add_argument("--k", type=int, default=3)
-    p.add_argument("--n-topics", type=int, default=40)
-    p.add_argument("--mapping", choices=_MAPPINGS, default="cooccurrence")
+    p.add_argument("train", help="training corpus file or glob")
+    p.add_argument("test", help="test corpus file or glob")
+    k_option(p)
+    model_options(p)
     seeded(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the table as JSON records")
     p.add_argument("--track", action="store_true", help="log runs to MLflow")
 
     p = add("explore", _explore, "Write the pyLDAvis page and charts of a saved topic tagger.")
-    p.add_argument("--model", required=True)
+    p.add_argument("--model", required=True, help="model file written by 'fit'")
     p.add_argument("-o", "--output", required=True, help="folder to write into")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
 
     p = add("report", _report, "Fit models and write one self-contained HTML report.")
-    p.add_argument("train")
-    p.add_argument("test")
+    p.add_argument("train", help="training corpus file or glob")
+    p.add_argument("test", help="test corpus file or glob")
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
-    p.add_argument("--k", type=int, default=3)
-    p.add_argument("--n-topics", type=int, default=40)
+    k_option(p)
+    p.add_argument("--n-topics", type=int, default=40, help="topics (default 40)")
     seeded(p)
-    p.add_argument("--force", action="store_true")
+    p.add_argument("--force", action="store_true", help="overwrite an existing report")
     return parser
 
 

@@ -125,11 +125,12 @@ def write_report(train, test, output: Path, *, n_topics: int = 40, k: int = 3,
     models = [
         nmf,
         nmf.with_mapping("lexical"),
-        tt.TopicTagger("lda", n_topics=n_topics, random_state=random_state).fit(train),
-        tt.SupervisedTagger(random_state=random_state).fit(train),
-        tt.MostFrequentTagger().fit(train),
+        # Unfitted: compare fits them on train, with its progress bar.
+        tt.TopicTagger("lda", n_topics=n_topics, random_state=random_state),
+        tt.SupervisedTagger(random_state=random_state),
+        tt.MostFrequentTagger(),
     ]
-    table = tt.compare(models, train, test, k=k, refit=False)
+    table = tt.compare(models, train, test, k=k, refit=False, progress=True)
     topics = nmf.topics(n_terms=8, n_tags=3)
     topics = pd.DataFrame(
         {

@@ -75,6 +75,7 @@ def compare(
     k: int = 3,
     refit: bool = True,
     tracking: str | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Fit (or reuse) several taggers and score them on one metric.
 
@@ -91,6 +92,9 @@ def compare(
         caller's objects are not changed). ``False`` fits only unfitted models.
     tracking : {"mlflow"}, optional
         Also log each model's parameters and metrics to MLflow.
+    progress : bool, default=False
+        Show a progress bar over the models (tqdm; in a terminal or a
+        notebook only, quiet when the output is piped).
 
     Returns
     -------
@@ -103,14 +107,19 @@ def compare(
     --------
     >>> tt.compare([nmf, lda, sup, tt.MostFrequentTagger()], train, test, k=3)  # doctest: +SKIP
     """
+    from tqdm.auto import tqdm
+
     from ..corpus import load_questions
 
     if not models:
         raise ValueError("no model to compare")
     train, test = load_questions(train), load_questions(test)
     rows, fitted = [], []
-    for model in models:
-        is_fitted = hasattr(model, "tags_")
+    # disable=None: tqdm hides the bar when the output is not a terminal.
+    bar = tqdm(models, desc="compare", unit="model", disable=None if progress else True)
+    for model in bar:
+        bar.set_postfix_str(getattr(model, "name", type(model).__name__))
+        is_fitted = _is_fitted(model)
         if refit or not is_fitted:
             model = copy.deepcopy(model) if is_fitted else model
             start = time.perf_counter()
@@ -132,6 +141,14 @@ def compare(
 
         log_comparison(table, fitted, k=k, backend=tracking)
     return table
+
+
+def _is_fitted(model) -> bool:
+    # The library's taggers set fit_seconds_ last: an interrupted fit has
+    # tags_ but is not fitted. Other taggers are fitted once they have tags_.
+    if hasattr(model, "_check_fitted"):
+        return hasattr(model, "fit_seconds_")
+    return hasattr(model, "tags_")
 
 
 def _label(model, rows) -> str:
