@@ -219,6 +219,15 @@ def test_stack_exchange_api_json_and_jsonl(tmp_path):
     assert tt.load_questions(tmp_path / "api.jsonl")["tags"].tolist() == [["python", "pandas"], []]
 
 
+def test_stack_exchange_api_titles_are_unescaped(tmp_path):
+    # The API escapes titles as HTML; other sources do not, so only API responses change.
+    items = [{"question_id": 1, "title": "Can&#39;t use &lt;T&gt; &amp; co", "tags": ["c#"]}]
+    (tmp_path / "api.json").write_text(json.dumps({"items": items}))
+    assert tt.load_questions(tmp_path / "api.json")["title"].tolist() == ["Can't use <T> & co"]
+    (tmp_path / "plain.json").write_text(json.dumps(items))
+    assert tt.load_questions(tmp_path / "plain.json")["title"].tolist() == [items[0]["title"]]
+
+
 def test_stray_values_become_missing():
     frame = pd.DataFrame(
         {

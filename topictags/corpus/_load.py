@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import html
 import json
 import os
 import warnings
@@ -196,7 +197,14 @@ def _read_json(path: Path, *, lines: bool) -> pd.DataFrame:
         else:
             data = json.load(file)
     if isinstance(data, dict) and isinstance(data.get("items"), list):
-        data = data["items"]  # a Stack Exchange API response
+        # A Stack Exchange API response: its titles are HTML-escaped
+        # ("Can&#39;t"), unlike the Data Explorer's and the data dump's.
+        data = [
+            {**record, "title": html.unescape(record["title"])}
+            if isinstance(record, dict) and isinstance(record.get("title"), str)
+            else record
+            for record in data["items"]
+        ]
     if isinstance(data, list):
         if not all(isinstance(record, dict) for record in data):
             raise CorpusError(f"{path}: expected a list of objects (one per question)")
