@@ -4,15 +4,17 @@
     python benchmarks/quality.py questions  # one corpus
 
 Top-50 tags, k=3, split seed 0, model seeds 0. Prints each table and saves
-benchmarks/results/quality.json.
+benchmarks/results/quality.json (a run of one corpus keeps the other's
+previous figures).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 
 import pandas as pd
-from _common import DATA, write_results
+from _common import DATA, RESULTS, write_results
 
 import topictags as tt
 
@@ -70,7 +72,11 @@ def run(corpus: str) -> dict:
 
 
 def main(names: list[str]) -> None:
-    results = {"k": K, "n_tags": N_TAGS, "split_seed": SEED, "corpora": {}}
+    if unknown := set(names) - set(CORPORA):
+        raise SystemExit(f"unknown corpus {sorted(unknown)}; choose among {list(CORPORA)}")
+    previous = RESULTS / "quality.json"
+    corpora = json.loads(previous.read_text())["corpora"] if previous.exists() else {}
+    results = {"k": K, "n_tags": N_TAGS, "split_seed": SEED, "corpora": corpora}
     for name in names or list(CORPORA):
         results["corpora"][name] = run(name)
     write_results("quality", results)

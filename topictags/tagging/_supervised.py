@@ -46,9 +46,11 @@ class SupervisedTagger(BaseTagger):
         Word n-grams of the cleaned text used as features (and for the
         neighbours' similarity).
     char_ngrams : bool, default=True
-        Add character 2- to 4-grams (within words) of the raw text, code
-        included, to the word features: symbols such as ``$``, ``->`` or
-        ``#include`` say much about the language and cleaning drops them.
+        Add character n-grams (within words) of the raw text, code included,
+        to the word features: symbols such as ``$``, ``->`` or ``#include``
+        say much about the language and cleaning drops them.
+    char_ngram_range : tuple of int, default=(2, 5)
+        Lengths of those character n-grams (the 300,000 most frequent are kept).
     neighbors : int, default=30
         Also let the ``neighbors`` most similar training questions (cosine
         of word TF-IDF) vote for their tags; 0 turns this off. Neighbours
@@ -96,6 +98,7 @@ class SupervisedTagger(BaseTagger):
         calibrate: bool = True,
         ngram_range: tuple[int, int] = (1, 1),
         char_ngrams: bool = True,
+        char_ngram_range: tuple[int, int] = (2, 5),
         neighbors: int = 30,
         neighbor_weight: float = 0.15,
         title_weight: int = 2,
@@ -112,6 +115,7 @@ class SupervisedTagger(BaseTagger):
         self.calibrate = calibrate
         self.ngram_range = ngram_range
         self.char_ngrams = char_ngrams
+        self.char_ngram_range = char_ngram_range
         self.neighbors = neighbors
         self.neighbor_weight = neighbor_weight
         self.title_weight = title_weight
@@ -150,10 +154,10 @@ class SupervisedTagger(BaseTagger):
         if self.char_ngrams:
             self.char_vectorizer_ = TfidfVectorizer(
                 analyzer="char_wb",
-                ngram_range=(2, 4),
+                ngram_range=tuple(self.char_ngram_range),
                 sublinear_tf=True,
                 min_df=3,
-                max_features=100_000,
+                max_features=300_000,
                 dtype=np.float64,
             )
             raw = self._raw_texts(corpus["title"].tolist(), corpus["body"].tolist())
