@@ -244,12 +244,12 @@ class BaseTagger:
             raise ParameterError(f"k must be a positive integer or None, got {k!r}")
         _, _, single = as_texts(X)
         scores, evidence = self._scores(X)
-        tags, values = self._top_k(scores, evidence, k, threshold)
-        if single:
-            tags, values = tags[0], values[0]
-        return (tags, values) if return_scores else tags
+        tags, values = self._top_k(scores, evidence, k, threshold, with_scores=return_scores)
+        if not return_scores:
+            return tags[0] if single else tags
+        return (tags[0], values[0]) if single else (tags, values)
 
-    def _top_k(self, scores, evidence, k, threshold):
+    def _top_k(self, scores, evidence, k, threshold, *, with_scores: bool = True):
         n_tags = scores.shape[1]
         k = n_tags if k is None else min(k, n_tags)
         # Stable sort on negated scores: ties go to the more frequent tag
@@ -257,22 +257,22 @@ class BaseTagger:
         order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
         top = np.take_along_axis(scores, order, axis=1)
         # Which of each row's k best are suggested, decided for all rows at
-        # once: the loop below only builds Python lists (numpy calls per row
-        # cost more than the rest of a batch's tagging).
+        # once: per-row numpy calls would cost more than the rest of tagging.
         keep = np.broadcast_to(np.asarray(evidence, dtype=bool)[:, None], top.shape)
         if self._zero_is_no_evidence:
             keep = keep & (top > 0)
         if threshold is not None:
             keep = keep & (top >= threshold)
-        names = self.tags_.tolist()
-        tags_out, scores_out = [], []
-        for row, values, mask in zip(order.tolist(), top.astype(float).tolist(), keep.tolist()):
-            if all(mask):
-                tags_out.append([names[j] for j in row])
-                scores_out.append(values)
-            else:
-                tags_out.append([names[j] for j, m in zip(row, mask) if m])
-                scores_out.append([v for v, m in zip(values, mask) if m])
+        # One tolist() per output builds the lists in C; every extra Python
+        # list per question would also bring the cyclic garbage collector
+        # round more often, which on a large batch costs more than the lists.
+        names = self.tags_[order]
+        tags_out = names.tolist()
+        scores_out = top.astype(float).tolist() if with_scores else None
+        for i in np.flatnonzero(~keep.all(axis=1)).tolist():
+            tags_out[i] = names[i][keep[i]].tolist()
+            if with_scores:
+                scores_out[i] = top[i][keep[i]].astype(float).tolist()
         return tags_out, scores_out
 
     # -- evaluation and persistence ---------------------------------------------
