@@ -164,13 +164,24 @@ def test_report_renders_in_chromium(report):
     assert '<img src="x"' not in dom and "onerror" not in dom.replace("onerror=alert(1)&gt;", "")
 
 
+def test_cli_mapping_default_is_the_python_default():
+    import inspect
+
+    from topictags import TopicTagger
+    from topictags.cli import build_parser
+
+    default = inspect.signature(TopicTagger).parameters["mapping"].default
+    for command in (["fit", "c.csv", "-o", "m"], ["compare", "a.csv", "b.csv"]):
+        assert build_parser().parse_args(command).mapping == default
+
+
 def test_compare_json(workdir):
     result = run("compare", "train.csv", "test.csv", "--n-topics", "4", "--json", cwd=workdir)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert {r["model"] for r in rows} == {
-        "nmf-4-cooccurrence",
-        "lda-4-cooccurrence",
+        "nmf-4-blend",
+        "lda-4-blend",
         "supervised-svm",
         "most-frequent",
     }

@@ -15,6 +15,8 @@ from ..errors import OutputExistsError, TopicTagsError
 __all__ = ["build_parser", "main"]
 
 _MAPPINGS = ("lexical", "cooccurrence", "blend", "logistic")
+# The command line fits what TopicTagger() fits: same default mapping.
+_DEFAULT_MAPPING = "blend"
 
 
 class _Failure(Exception):
@@ -160,8 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--mapping",
             choices=_MAPPINGS,
-            default="cooccurrence",
-            help="topic -> tag mapping (default cooccurrence; see docs/index.md)",
+            default=_DEFAULT_MAPPING,
+            help=f"topic -> tag mapping (default {_DEFAULT_MAPPING}, as in Python; "
+            "see docs/index.md)",
         )
 
     p = add("fit", _fit, "Fit a topic tagger on corpus file(s) and save it.")
