@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -68,4 +69,22 @@ def shared_titles_path() -> Path:
     path = SHARED / "titles_only.parquet"
     if not path.exists():
         pytest.skip(f"shared corpus not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Path of a headless Chromium; skipped with the reason where there is none
+    (a failure instead with ``TOPICTAGS_REQUIRE_BROWSER=1``)."""
+    from topictags.viz._browser import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        reason = (
+            "chromium not installed: install chromium (apt-get install chromium) or set "
+            "TOPICTAGS_CHROMIUM to a Chrome/Chromium executable"
+        )
+        if os.environ.get("TOPICTAGS_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return path

@@ -154,11 +154,9 @@ def test_report_is_self_contained_and_escaped(report):
 
 
 @pytest.mark.browser
-def test_report_renders_in_chromium(report):
-    from topictags.viz._browser import dump_dom, find_chromium
+def test_report_renders_in_chromium(report, chromium):
+    from topictags.viz._browser import dump_dom
 
-    if find_chromium() is None:
-        pytest.skip("chromium not installed: cannot render the report")
     dom = dump_dom(report)
     assert dom.count("<table") >= 4 and "supervised-svm" in dom
     assert '<img src="x"' not in dom and "onerror" not in dom.replace("onerror=alert(1)&gt;", "")

@@ -15,7 +15,6 @@ TOPICTAGS_REQUIRE_BROWSER=1 to make that a failure.
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from conftest import make_questions
 
 import topictags as tt
 from topictags.viz import prepare_ldavis, save_ldavis
-from topictags.viz._browser import dump_dom, find_chromium
+from topictags.viz._browser import dump_dom
 
 pytestmark = pytest.mark.browser
 
@@ -49,20 +48,6 @@ EVIL_BODY = (
     "document.title='PWNED12'\"></iframe>"
 )
 PAGE_TITLE = "Topics of <script>document.title='PWNED13'</script> & friends"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    path = find_chromium()
-    if path is None:
-        reason = (
-            "chromium not installed: install chromium (apt-get install chromium) or set "
-            "TOPICTAGS_CHROMIUM to a Chrome/Chromium executable"
-        )
-        if os.environ.get("TOPICTAGS_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
 
 
 def hostile_questions(n: int, seed: int = 0):

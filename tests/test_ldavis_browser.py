@@ -7,14 +7,13 @@ TOPICTAGS_REQUIRE_BROWSER=1 (e.g. on CI) to make that a failure instead.
 from __future__ import annotations
 
 import html
-import os
 import re
 
 import numpy as np
 import pytest
 
 from topictags.viz import prepare_ldavis, save_ldavis, show_ldavis
-from topictags.viz._browser import dump_dom, find_chromium
+from topictags.viz._browser import dump_dom
 
 pytestmark = pytest.mark.browser
 
@@ -23,20 +22,6 @@ EVIL_TERM = "</script><script>document.title='PWNED'</script>"
 EVIL_LABEL = "<img src=x onerror=\"document.title='PWNED2'\">"
 LABELS = [f"tag{i}, python" for i in range(N_TOPICS)]
 LABELS[3] = EVIL_LABEL
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    path = find_chromium()
-    if path is None:
-        reason = (
-            "chromium not installed: install chromium (apt-get install chromium) or set "
-            "TOPICTAGS_CHROMIUM to a Chrome/Chromium executable"
-        )
-        if os.environ.get("TOPICTAGS_REQUIRE_BROWSER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
 
 
 @pytest.fixture(scope="module")

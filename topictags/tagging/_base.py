@@ -242,8 +242,8 @@ class BaseTagger:
             raise ParameterError("give k, threshold or both")
         if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
             raise ParameterError(f"k must be a positive integer or None, got {k!r}")
-        _, _, single = as_texts(X)
-        scores, evidence = self._scores(X)
+        titles, bodies, single = as_texts(X)
+        scores, evidence = self._scores_from_texts(titles, bodies)
         tags, values = self._top_k(scores, evidence, k, threshold, with_scores=return_scores)
         if not return_scores:
             return tags[0] if single else tags

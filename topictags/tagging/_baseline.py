@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from ._base import BaseTagger, as_texts
+from ._base import BaseTagger
 
 __all__ = ["MostFrequentTagger"]
 
@@ -41,9 +41,8 @@ class MostFrequentTagger(BaseTagger):
         self.fit_seconds_ = time.perf_counter() - start
         return self
 
-    def _scores(self, X):
+    def _scores_from_texts(self, titles, bodies):
         # The text is not read: every question, even an empty one, gets the
         # same suggestion, so nothing is cleaned.
-        titles, _, _ = as_texts(X)
         shares = self.tag_counts_ / self.tag_counts_.sum()
         return np.tile(shares, (len(titles), 1)), np.ones(len(titles), dtype=bool)
