@@ -7,7 +7,7 @@ import pytest
 
 import topictags as tt
 from topictags.corpus import QUESTION_COLUMNS, _load, _split, _tags, parse_tags
-from topictags.errors import CorpusError, TagFormatError
+from topictags.errors import CorpusError, CorpusWarning, TagFormatError
 
 EXPLORER_CSV = """Id,Title,Body,Tags,CreationDate,Score,PostTypeId
 1,Merge DataFrames,"<p>How to <code>merge</code>?</p>",<python><Pandas>,2011-03-01 10:00:00,5,1
@@ -178,7 +178,8 @@ def test_parquet_glob_and_duplicates(tmp_path):
     pd.DataFrame({"id": [2, 3], "title": ["b again", "c"], "tags": ["z", "w"]}).to_parquet(
         tmp_path / "part2.parquet"
     )
-    q = tt.load_questions(str(tmp_path / "part*.parquet"))
+    with pytest.warns(CorpusWarning, match=r"1 question\(s\) repeat an id .* \(such as id 2\)"):
+        q = tt.load_questions(str(tmp_path / "part*.parquet"))
     assert_schema(q)
     assert q["id"].tolist() == [1, 2, 3]
     assert q["title"].tolist() == ["a", "b", "c"]  # first copy of id 2 wins
@@ -192,7 +193,8 @@ def test_parquet_glob_and_duplicates(tmp_path):
 
 def test_rows_without_id_are_never_duplicates():
     frame = pd.DataFrame({"Id": [None, None, 1, 1], "Title": list("abcd"), "Tags": ["x"] * 4})
-    assert tt.load_questions(frame)["title"].tolist() == ["a", "b", "c"]
+    with pytest.warns(CorpusWarning, match="1 question"):
+        assert tt.load_questions(frame)["title"].tolist() == ["a", "b", "c"]
 
 
 def test_dataframe_with_list_tags_and_custom_tag_column():

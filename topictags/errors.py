@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "CorpusError",
+    "CorpusWarning",
     "InputTextError",
     "ModelFileError",
     "NotFittedError",
@@ -26,6 +27,11 @@ class TopicTagsError(Exception):
 
 class CorpusError(TopicTagsError, ValueError):
     """A corpus cannot be read or lacks what is needed (file, column, rows)."""
+
+
+class CorpusWarning(UserWarning):
+    """A corpus loaded, but something in it deserves a look (repeated ids,
+    dates that read both day-first and month-first...)."""
 
 
 class TagFormatError(CorpusError):

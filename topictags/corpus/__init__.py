@@ -1,7 +1,17 @@
 """Question corpora: loading what users have, and seeded splits."""
 
-from ._load import QUESTION_COLUMNS, load_questions
+from ._load import FIELDS, FORMATS, QUESTION_COLUMNS, load_questions
+from ._sites import normalize_site, question_url
 from ._split import train_test_split
 from ._tags import parse_tags
 
-__all__ = ["QUESTION_COLUMNS", "load_questions", "parse_tags", "train_test_split"]
+__all__ = [
+    "FIELDS",
+    "FORMATS",
+    "QUESTION_COLUMNS",
+    "load_questions",
+    "normalize_site",
+    "parse_tags",
+    "question_url",
+    "train_test_split",
+]
