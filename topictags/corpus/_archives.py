@@ -29,17 +29,30 @@ COMPRESSED_SUFFIXES = (".gz", ".bz2", ".zst")
 
 
 def _file_chunks(opener: Callable, path: Path) -> Iterator[bytes]:
-    with opener(path, "rb") as file:
-        while chunk := file.read(_BLOCK):
-            yield chunk
+    try:
+        with opener(path, "rb") as file:
+            while chunk := file.read(_BLOCK):
+                yield chunk
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile, a truncated stream...
+        raise _damaged(path, exc) from exc
 
 
 def _zstd_chunks(path: Path) -> Iterator[bytes]:
     import zstandard
 
-    with open(path, "rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as file:
-        while chunk := file.read(_BLOCK):
-            yield chunk
+    try:
+        with open(path, "rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as file:
+            while chunk := file.read(_BLOCK):
+                yield chunk
+    except (OSError, zstandard.ZstdError) as exc:
+        raise _damaged(path, exc) from exc
+
+
+def _damaged(path: Path, exc: Exception) -> CorpusError:
+    return CorpusError(
+        f"{path}: cannot be read ({type(exc).__name__}: {exc}); if it is a download, it may be "
+        "incomplete or damaged: download it again"
+    )
 
 
 def posts_members(path: Path) -> Iterator[tuple[str, Iterator[bytes], str]]:
