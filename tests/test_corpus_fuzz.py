@@ -3,6 +3,8 @@
 import csv
 import io
 import time
+import warnings
+from datetime import datetime
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 import topictags as tt
 from topictags.corpus import QUESTION_COLUMNS, parse_tags
-from topictags.errors import CorpusError, TagFormatError
+from topictags.errors import CorpusError, CorpusWarning, TagFormatError
 
 
 def fuzz(examples):
@@ -53,14 +55,15 @@ def check_schema(q):
     assert q["title"].map(type).eq(str).all() and q["body"].map(type).eq(str).all()
     for tags in q["tags"]:
         check_tags(tags)
-    ids = q["id"].dropna()
-    assert ids.is_unique
+    assert q["site"].map(type).eq(str).all()
+    keyed = q[q["id"].notna()]
+    assert not keyed.duplicated(subset=["site", "id"]).any()
 
 
-def load_or_corpus_error(source):
+def load_or_corpus_error(source, **options):
     """The loaded frame, or None when a CorpusError (and only that) was raised."""
     try:
-        q = tt.load_questions(source)
+        q = tt.load_questions(source, **options)
     except CorpusError as exc:
         assert str(exc)
         event(f"{type(exc).__name__}: {str(exc).split(': ')[1][:30]}")
@@ -197,6 +200,87 @@ def test_load_generated_csv(workdir, table, sep):
     q = load_or_corpus_error(path)
     if q is not None:
         assert len(q) <= len(rows)
+
+
+@fuzz(100)
+@given(tables(), st.sampled_from([";", "\t", "|"]), st.booleans())
+def test_csv_dialects_load_like_the_comma_file(workdir, table, sep, bom):
+    """A table saved with another separator and a BOM (what a spreadsheet does
+    to an export) loads exactly as the plain comma file."""
+    names, rows = table
+    if len(names) < 2:  # one column has no separator to find
+        return
+    plain = workdir / "plain.csv"
+    plain.write_text(write_csv(names, rows), encoding="utf-8")
+    out = io.StringIO()
+    csv.writer(out, delimiter=sep, lineterminator="\r\n").writerows([names, *rows])
+    dialect = workdir / "dialect.csv"
+    dialect.write_bytes(("\ufeff" if bom else "").encode() + out.getvalue().encode("utf-8"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CorpusWarning)
+        expected = load_or_corpus_error(plain)
+        got = load_or_corpus_error(dialect)
+    assert (expected is None) == (got is None)
+    if expected is not None:
+        pd.testing.assert_frame_equal(got, expected)
+
+
+DATES = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2037, 12, 31)).map(
+    lambda d: d.replace(second=0, microsecond=0)
+)
+
+
+@fuzz(60)
+@given(st.lists(DATES, min_size=1, max_size=8), st.booleans(), st.sampled_from(["/", ".", "-"]))
+def test_numeric_dates_never_swap_day_and_month(workdir, dates, dayfirst, mark):
+    def written(d):
+        first, second = (d.day, d.month) if dayfirst else (d.month, d.day)
+        return f"{first:02d}{mark}{second:02d}{mark}{d.year} {d.hour}:{d.minute:02d}"
+
+    path = workdir / "dates.csv"
+    path.write_text(
+        "Id,Title,Tags,CreationDate\n"
+        + "".join(f"{i},t,<a>,{written(d)}\n" for i, d in enumerate(dates)),
+        encoding="utf-8",
+    )
+    truth = [pd.Timestamp(d) for d in dates]
+    assert tt.load_questions(path, dayfirst=dayfirst)["creation_date"].tolist() == truth
+    provable = any(d.day > 12 for d in dates)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = tt.load_questions(path)["creation_date"].tolist()
+    warned = any(issubclass(w.category, CorpusWarning) for w in caught)
+    if provable:
+        assert got == truth and not warned
+    else:  # every value reads both ways: read month-first, and said so
+        assert warned
+        if not dayfirst:
+            assert got == truth
+
+
+SITES = st.sampled_from(["beer", "coffee", "quantumcomputing", "meta", "stackoverflow"])
+
+
+@fuzz(60)
+@given(st.lists(st.tuples(SITES, st.lists(st.integers(1, 6), min_size=1, max_size=5,
+                                           unique=True)), min_size=1, max_size=4))
+def test_ids_of_different_sites_never_collide(parts):
+    frames = [
+        pd.DataFrame({"Id": ids, "Title": [f"{site} {i}" for i in ids], "Tags": ["<a>"] * len(ids),
+                      "Site": [site] * len(ids)})
+        for site, ids in parts
+    ]
+    pairs = [(site, i) for site, ids in parts for i in ids]
+    repeats = len(pairs) - len(set(pairs))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        q = tt.load_questions(frames)
+    messages = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
+    check_schema(q)
+    assert len(q) == len(set(pairs))
+    assert len(messages) == (1 if repeats else 0)  # colliding sites are not repeats
+    if repeats:
+        assert f" {repeats} question(s) repeat" in messages[0]
 
 
 @fuzz(100)

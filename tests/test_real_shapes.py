@@ -459,3 +459,42 @@ def test_formats_constant_lists_every_reader():
     for suffix in (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".xml", ".xml.gz",
                    ".xml.bz2", ".xml.zst", ".7z"):
         assert suffix in FORMATS
+
+
+# --- the real corpus ---------------------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_shared_corpus_has_no_site_and_loads_whole(shared_questions_path, strict):
+    q = tt.load_questions(shared_questions_path)
+    assert len(q) == 27050 and (q["site"] == "").all()
+
+
+@pytest.mark.corpus
+def test_real_questions_through_a_dump_and_its_archive(shared_questions_path, tmp_path):
+    """A sample of the real corpus written as a dump (answers between the
+    questions, `.000` dates, `|a|b|` tags) and as its .7z loads the same rows."""
+    import libarchive
+
+    q = tt.load_questions(shared_questions_path).sample(400, random_state=0)
+    q = q.reset_index(drop=True)
+    rows = []
+    for i, row in enumerate(q.itertuples()):
+        attrs = {"PostTypeId": 1, "Title": row.title, "Body": row.body,
+                 "Tags": "|" + "|".join(row.tags) + "|"}
+        if not pd.isna(row.id):
+            attrs["Id"] = int(row.id)
+        if not pd.isna(row.creation_date):
+            attrs["CreationDate"] = row.creation_date.strftime("%Y-%m-%dT%H:%M:%S.000")
+        if not pd.isna(row.score):
+            attrs["Score"] = int(row.score)
+        rows += [{**attrs, "close": i % 3 == 0}, answer(10**9 + i, attrs.get("Id", 0))]
+    folder = tmp_path / "stackoverflow.com"
+    folder.mkdir()
+    (folder / "Posts.xml").write_bytes(posts_xml(rows))
+    archive = tmp_path / "stackoverflow.com-Posts.7z"
+    with libarchive.file_writer(str(archive), "7zip") as writer:
+        writer.add_files(str(folder / "Posts.xml"), pathname="Posts.xml")
+    expected = q.assign(site=pd.Series(["stackoverflow.com"] * len(q), dtype=object))
+    for path in (folder / "Posts.xml", archive):
+        pd.testing.assert_frame_equal(tt.load_questions(path), expected)

@@ -33,32 +33,43 @@ def parse_dates(values: pd.Series, dayfirst: bool | None, where: str, column) ->
         raise CorpusError(f"dayfirst must be None, True or False, got {dayfirst!r:.60}")
     n = len(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return _bounded(pd.to_datetime(values.to_numpy(), unit="s", errors="coerce", utc=True))
+        dates = pd.to_datetime(values.to_numpy(), unit="s", errors="coerce", utc=True)
+        return pd.Series(_bounded(dates), dtype="datetime64[ns]")
     if pd.api.types.is_datetime64_any_dtype(values):
-        return _bounded(pd.to_datetime(values.to_numpy(), errors="coerce", utc=True))
+        dates = pd.to_datetime(values.to_numpy(), errors="coerce", utc=True)
+        return pd.Series(_bounded(dates), dtype="datetime64[ns]")
     objects = pd.Series(values.astype(object).to_numpy(), index=pd.RangeIndex(n))
     text = objects.map(lambda v: v if isinstance(v, str) else None).astype("string")
-    result = pd.Series(pd.NaT, index=pd.RangeIndex(n), dtype="datetime64[us, UTC]")
+    result = np.full(n, np.datetime64("NaT", "ns"))
 
     numeric = text.str.extract(_NUMERIC)
     is_numeric = numeric[0].notna().to_numpy()
     if is_numeric.any():
-        result[is_numeric] = _numeric_dates(
-            numeric[is_numeric], dayfirst, where, column, objects[is_numeric]
+        result[is_numeric] = _bounded(
+            _numeric_dates(numeric[is_numeric], dayfirst, where, column, objects[is_numeric])
         )
-    is_epoch = text.str.match(_EPOCH).fillna(False).to_numpy(dtype=bool) & ~is_numeric
+    # Unix seconds: numbers in an object column, or 9-11 digit text.
+    is_number = objects.map(
+        lambda v: isinstance(v, (int, float, np.integer, np.floating))
+        and not isinstance(v, (bool, np.bool_))
+    ).to_numpy(dtype=bool)
+    is_text_epoch = text.str.match(_EPOCH).fillna(False).to_numpy(dtype=bool) & ~is_numeric
+    is_epoch = is_text_epoch | is_number
     if is_epoch.any():
-        seconds = pd.to_numeric(text[is_epoch], errors="coerce").to_numpy(dtype="float64")
-        result[is_epoch] = pd.to_datetime(seconds, unit="s", errors="coerce", utc=True)
+        stripped = objects[is_epoch].map(lambda v: v.strip() if isinstance(v, str) else v)
+        seconds = np.array(pd.to_numeric(stripped, errors="coerce"), dtype="float64")
+        seconds[~np.isfinite(seconds) | (np.abs(seconds) > 9e9)] = np.nan  # beyond year 2255
+        result[is_epoch] = _bounded(pd.to_datetime(seconds, unit="s", errors="coerce", utc=True))
     rest = ~(is_numeric | is_epoch)
     if rest.any():
         # Everything else, one by one: ISO strings of several shapes, datetime
-        # objects, stray text (NaT). Non-text objects keep their own meaning.
-        others = objects[rest].map(lambda v: None if isinstance(v, (bool, np.bool_)) else v)
-        result[rest] = pd.to_datetime(
-            others.to_numpy(), errors="coerce", utc=True, format="mixed"
+        # objects, stray text and other objects (NaT).
+        others = objects[rest].map(lambda v: v if isinstance(v, str) or hasattr(v, "year")
+                                   else None)
+        result[rest] = _bounded(
+            pd.to_datetime(others.to_numpy(), errors="coerce", utc=True, format="mixed")
         )
-    return _bounded(result)
+    return pd.Series(result, index=pd.RangeIndex(n), dtype="datetime64[ns]")
 
 
 def _numeric_dates(parts: pd.DataFrame, dayfirst, where, column, raw: pd.Series) -> pd.Series:
@@ -107,8 +118,9 @@ def _numeric_dates(parts: pd.DataFrame, dayfirst, where, column, raw: pd.Series)
     return pd.Series(dates, index=parts.index)
 
 
-def _bounded(dates) -> pd.Series:
+def _bounded(dates) -> np.ndarray:
+    """Naive UTC ``datetime64[ns]`` values; years outside its range are missing."""
     dates = pd.Series(pd.DatetimeIndex(dates).tz_convert(None))
-    # Years such as 9999 parse but do not fit datetime64[ns]; they are missing.
+    # Years such as 9999 parse (in a coarser unit) but do not fit datetime64[ns].
     dates = dates.where((dates >= _NS_MIN) & (dates <= _NS_MAX))
-    return dates.astype("datetime64[ns]")
+    return dates.astype("datetime64[ns]").to_numpy()
