@@ -192,8 +192,10 @@ class _Options:
 def _describe(source) -> str:
     if isinstance(source, pd.DataFrame):
         return "DataFrame"
-    if isinstance(source, (list, tuple)) and len(source) > 3:
-        return f"{len(source)} sources"
+    if isinstance(source, (list, tuple)):
+        if len(source) > 3:
+            return f"{len(source)} sources"
+        return ", ".join("DataFrame" if isinstance(s, pd.DataFrame) else str(s) for s in source)
     return str(source)
 
 
