@@ -20,7 +20,6 @@ import topictags as tt
 from topictags.errors import NotFittedError, OutputExistsError, ParameterError
 from topictags.explore import (
     TopicDrift,
-    select_n_topics,
     top_terms,
     topic_browser,
     topic_coherence,
@@ -28,6 +27,7 @@ from topictags.explore import (
     topic_drift,
     topic_prevalence_over_time,
 )
+from topictags.selection import select_n_topics
 
 N_TOPICS = 4
 EVIL = '<img src=x onerror="alert(1)">'
