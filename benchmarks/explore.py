@@ -27,7 +27,8 @@ from _common import DATA, RESULTS, write_results
 from quality import CORPORA, N_TOPICS, SEED
 
 import topictags as tt
-from topictags.explore import coherence_texts, select_n_topics, topic_coherence, topic_diversity
+from topictags.explore import coherence_texts, topic_coherence, topic_diversity
+from topictags.selection import select_n_topics
 from topictags.viz import ldavis_html
 
 PARTS = ("ldavis", "select", "coherence")

@@ -20,7 +20,6 @@ import topictags as tt
 from topictags.errors import NotFittedError, OutputExistsError, ParameterError
 from topictags.explore import (
     TopicDrift,
-    select_n_topics,
     top_terms,
     topic_browser,
     topic_coherence,
@@ -28,6 +27,7 @@ from topictags.explore import (
     topic_drift,
     topic_prevalence_over_time,
 )
+from topictags.selection import select_n_topics
 
 N_TOPICS = 4
 EVIL = '<img src=x onerror="alert(1)">'
@@ -305,6 +305,73 @@ def test_select_n_topics_lda_perplexity(backend):
 def test_select_n_topics_rejects_bad_arguments(questions, kwargs, match):
     with pytest.raises(ParameterError, match=match):
         select_n_topics(questions, **{"progress": False, **kwargs})
+
+
+_fitted: list[tuple[type, int]] = []
+
+
+class _RecordingTagger(tt.TopicTagger):
+    """A user's TopicTagger subclass: selection must fit this class, not a TopicTagger."""
+
+    def fit(self, questions, y=None):
+        _fitted.append((type(self), self.n_topics))
+        return super().fit(questions)
+
+
+def test_select_n_topics_clones_the_given_estimator():
+    _fitted.clear()
+    base = _RecordingTagger(n_tags=8, min_df=1, random_state=0)
+    table = select_n_topics(
+        make_questions(160), n_topics=(2, 4, 6), estimator=base,
+        random_state=0, progress=False, top_n=5,
+    )
+    assert _fitted == [(_RecordingTagger, 2), (_RecordingTagger, 4), (_RecordingTagger, 6)]
+    # The caller's estimator is a template: cloned, never fitted or changed.
+    assert not hasattr(base, "fit_seconds_") and base.n_topics == 40
+    assert table["n_topics"].tolist() == [2, 4, 6] and (table["model"] == "nmf").all()
+
+
+def test_select_n_topics_estimator_equals_the_default(selection):
+    # The default is TopicTagger(random_state=random_state) with the extra
+    # parameters set: the same table as passing that estimator.
+    base = tt.TopicTagger(n_tags=8, min_df=1, random_state=0)
+    table = select_n_topics(
+        make_questions(160), "nmf", (2, 4, 6), estimator=base,
+        random_state=0, progress=False, top_n=5,
+    )
+    cols = [c for c in selection.columns if c != "fit_seconds"]
+    pd.testing.assert_frame_equal(table[cols], selection[cols])
+
+
+def test_select_n_topics_sets_method_and_params_on_the_estimator():
+    base = tt.TopicTagger("nmf", n_tags=8, min_df=1, random_state=0)
+    table = select_n_topics(
+        make_questions(100), "lda", [4], estimator=base, coherence=(), max_iter=5,
+        progress=False, random_state=0,
+    )
+    assert table.loc[0, "model"] == "lda" and np.isfinite(table.loc[0, "perplexity"])
+    assert base.method == "nmf" and base.max_iter is None  # set on a clone only
+
+
+class _NoTopics(tt.MostFrequentTagger):
+    """Has an n_topics parameter but no topic model: nothing to measure."""
+
+    def __init__(self, n_tags: int = 8, n_topics: int = 2) -> None:
+        super().__init__(n_tags=n_tags)
+        self.n_topics = n_topics
+
+
+@pytest.mark.parametrize(
+    "estimator, match",
+    [
+        (tt.MostFrequentTagger(n_tags=8), "n_topics"),
+        (_NoTopics(), "no fitted topic model"),
+        ("nmf", "scikit-learn style estimator"),
+    ],
+)
+def test_select_n_topics_rejects_unusable_estimators(questions, estimator, match):
+    with pytest.raises(ParameterError, match=match):
+        select_n_topics(questions, n_topics=[2], estimator=estimator, progress=False)
 
 
 # ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 import topictags as tt
 from topictags import tracking
+from topictags.errors import ParameterError
 
 mlflow = pytest.importorskip("mlflow")
 from mlflow import MlflowClient  # noqa: E402
@@ -136,7 +137,8 @@ def test_log_comparison_direct_call_and_experiment_name(store, split):
     train, test = split
     taggers = [t.fit(train) for t in _taggers()[:2]]
     table = tt.compare(taggers, train, test, k=K, refit=False)
-    run_ids = tracking.log_comparison(table, taggers, k=K, experiment="mine")
+    by_label = {t.name: t for t in taggers}
+    run_ids = tracking.log_comparison(table, by_label, k=K, experiment="mine")
     assert sorted(run_ids) == sorted(table.index)
     client = MlflowClient(tracking_uri=store)
     run = client.get_run(run_ids["nmf-4-blend"])
@@ -148,8 +150,26 @@ def test_table_must_match_models(store, split):
     train, test = split
     taggers = [t.fit(train) for t in _taggers()[:2]]
     table = tt.compare(taggers, train, test, k=K, refit=False)
-    with pytest.raises(ValueError, match="do not match"):
-        tracking.log_comparison(table.iloc[:1], taggers, k=K)
+    with pytest.raises(ParameterError, match="do not match"):
+        tracking.log_comparison(table.iloc[:1], {t.name: t for t in taggers}, k=K)
+
+
+def test_models_are_passed_by_label(store, split):
+    # Tracking does not import metrics, so it cannot rebuild compare's labels:
+    # a plain list is refused with the way out, not matched by guesswork.
+    train, test = split
+    taggers = [t.fit(train) for t in _taggers()[:2]]
+    table = tt.compare(taggers, train, test, k=K, refit=False)
+    with pytest.raises(ParameterError, match=r"map each table label.*m\.name"):
+        tracking.log_comparison(table, taggers, k=K)
+    # Rows are matched by label, not by position: the table is sorted by Jaccard.
+    reversed_labels = {t.name: t for t in reversed(taggers)}
+    run_ids = tracking.log_comparison(table, reversed_labels, k=K)
+    client = MlflowClient(tracking_uri=store)
+    for tagger in taggers:
+        run = client.get_run(run_ids[tagger.name])
+        assert run.data.params["mapping"] == tagger.mapping
+        assert run.data.metrics["jaccard"] == table.loc[tagger.name, "jaccard"]
 
 
 def test_unknown_backend(split):
@@ -166,4 +186,4 @@ def test_missing_mlflow_names_the_extra(split, monkeypatch):
     # A None entry in sys.modules makes "import mlflow" raise ImportError.
     monkeypatch.setitem(sys.modules, "mlflow", None)
     with pytest.raises(ImportError, match=r"topictags\[mlflow\]"):
-        tracking.log_comparison(table, [tagger], k=K)
+        tracking.log_comparison(table, {tagger.name: tagger}, k=K)

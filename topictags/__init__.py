@@ -12,7 +12,7 @@ Examples
 from ._api import suggest_tags
 from ._version import __version__
 from .corpus import load_questions, train_test_split
-from .explore import select_n_topics, topic_drift, topic_prevalence_over_time
+from .explore import topic_drift, topic_prevalence_over_time
 from .metrics import (
     compare,
     evaluate,
@@ -23,6 +23,7 @@ from .metrics import (
     tag_scores,
 )
 from .persistence import load, save
+from .selection import select_n_topics
 from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
 from .text import TextCleaner
 

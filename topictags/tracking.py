@@ -2,8 +2,12 @@
 
 :func:`topictags.compare` calls :func:`log_comparison` when given
 ``tracking="mlflow"``; it can also be called directly on a table and the
-fitted taggers it was computed from. Each tagger becomes one MLflow run with
-its parameters, its metrics, the comparison chart and the saved model.
+fitted taggers it was computed from, keyed by their table labels. Each tagger
+becomes one MLflow run with its parameters, its metrics, the comparison chart
+and the saved model.
+
+This module sits below :mod:`topictags.metrics` (which calls it) and never
+imports it: the caller, who made the table, says which model each row is.
 
 MLflow is an optional dependency: ``pip install "topictags[mlflow]"``.
 
@@ -31,12 +35,15 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
+
+from .errors import ParameterError
 
 __all__ = ["BACKENDS", "log_comparison", "tracking_uri"]
 
@@ -112,7 +119,7 @@ def _file_store_allowed(uri: str) -> Iterator[None]:
 
 def log_comparison(
     table: pd.DataFrame,
-    models: Sequence[Any],
+    models: Mapping[str, Any],
     *,
     k: int,
     backend: str = "mlflow",
@@ -126,9 +133,10 @@ def log_comparison(
     table : DataFrame
         The table of :func:`topictags.compare`: one row per model, indexed by
         model label.
-    models : sequence of fitted taggers
-        The taggers the table was computed from, in the order they were given
-        to ``compare`` (rows are matched by label, as ``compare`` makes them).
+    models : mapping of str to fitted tagger
+        The taggers the table was computed from, keyed by their row label in
+        ``table`` (for taggers with distinct names, ``{m.name: m for m in
+        taggers}``). Runs are logged in the mapping's order.
     k : int
         Number of suggestions the metrics were computed at (logged as a
         parameter).
@@ -142,6 +150,14 @@ def log_comparison(
     -------
     dict
         Run id of each model label.
+
+    Raises
+    ------
+    ParameterError
+        ``models`` is not a mapping, or its labels are not the table's rows;
+        an unknown ``backend``.
+    ImportError
+        MLflow is not installed.
 
     Notes
     -----
@@ -159,6 +175,7 @@ def log_comparison(
     Examples
     --------
     >>> table = tt.compare([nmf, lda], train, test, k=3, tracking="mlflow")  # doctest: +SKIP
+    >>> log_comparison(table, {m.name: m for m in (nmf, lda)}, k=3)  # doctest: +SKIP
     >>> import mlflow  # doctest: +SKIP
     >>> from topictags.tracking import tracking_uri  # doctest: +SKIP
     >>> client = mlflow.MlflowClient(tracking_uri())  # doctest: +SKIP
@@ -166,7 +183,7 @@ def log_comparison(
     >>> tt.load(path).suggest_tags("merge two dataframes")  # doctest: +SKIP
     """
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        raise ParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")
     labels = _labels(table, models)
     try:
         from mlflow import MlflowClient
@@ -188,7 +205,8 @@ def log_comparison(
         table.to_csv(table_file)
         client = MlflowClient(tracking_uri=uri)
         experiment_id = _experiment_id(client, experiment)
-        for label, model in zip(labels, models):
+        for label in labels:
+            model = models[label]
             run = client.create_run(experiment_id, run_name=label)
             run_id = run.info.run_id
             run_ids[label] = run_id
@@ -221,18 +239,20 @@ def log_comparison(
     return run_ids
 
 
-def _labels(table: pd.DataFrame, models: Sequence[Any]) -> list[str]:
-    """Table label of each model, made exactly as :func:`compare` makes them."""
-    from .metrics._compare import _label
-
-    rows: list[dict[str, str]] = []
-    for model in models:
-        rows.append({"model": _label(model, rows)})
-    labels = [r["model"] for r in rows]
-    if sorted(labels) != sorted(map(str, table.index)):
-        raise ValueError(
-            "the table rows do not match the models: expected "
-            f"{sorted(labels)}, table has {sorted(map(str, table.index))}"
+def _labels(table: pd.DataFrame, models: Mapping[str, Any]) -> list[str]:
+    """The labels of ``models``, checked against the rows of ``table``."""
+    if not isinstance(models, Mapping):
+        raise ParameterError(
+            f"models must map each table label to its model, got a {type(models).__name__}: "
+            "pass e.g. {m.name: m for m in taggers} (compare(..., tracking='mlflow') "
+            "does this itself)"
+        )
+    labels, rows = list(models), list(table.index)
+    if Counter(labels) != Counter(rows):
+        raise ParameterError(
+            "the table rows do not match the models: models are labelled "
+            f"{sorted(map(str, labels))}, table has {sorted(map(str, rows))}; "
+            "key the models by the table's row labels"
         )
     return labels
 

@@ -1,5 +1,6 @@
-"""Question corpora: loading what users have, and seeded splits."""
+"""Question corpora: loading what users have, seeded splits, questions as users pass them."""
 
+from ._input import TextInput, as_texts
 from ._load import FIELDS, FORMATS, QUESTION_COLUMNS, load_questions
 from ._sites import normalize_site, question_url
 from ._split import train_test_split
@@ -9,6 +10,8 @@ __all__ = [
     "FIELDS",
     "FORMATS",
     "QUESTION_COLUMNS",
+    "TextInput",
+    "as_texts",
     "load_questions",
     "normalize_site",
     "parse_tags",

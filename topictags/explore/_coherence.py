@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..corpus import as_texts
 from ..errors import ParameterError
 from ..viz._validate import as_matrix
 
@@ -103,8 +104,6 @@ def coherence_texts(cleaner, questions) -> list[list[str]]:
     >>> model = tagger.model_  # doctest: +SKIP
     >>> topic_coherence(model.components_, model.feature_names_, texts)  # doctest: +SKIP
     """
-    from ..tagging import as_texts
-
     titles, bodies, _ = as_texts(questions)
     tokens = cleaner.clean_many(titles + bodies)
     n = len(titles)

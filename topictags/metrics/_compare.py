@@ -139,7 +139,9 @@ def compare(
     if tracking is not None:
         from ..tracking import log_comparison
 
-        log_comparison(table, fitted, k=k, backend=tracking)
+        # Tracking sits below metrics: it is told each row's model here.
+        by_label = {row["model"]: model for row, model in zip(rows, fitted)}
+        log_comparison(table, by_label, k=k, backend=tracking)
     return table
 
 

@@ -1,6 +1,6 @@
 """Taggers: topic models mapped to tags, a supervised comparator, a baseline."""
 
-from ._base import BaseTagger, as_texts, tag_vocabulary
+from ._base import BaseTagger, tag_vocabulary
 from ._baseline import MostFrequentTagger
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._supervised import SupervisedTagger
@@ -12,7 +12,6 @@ __all__ = [
     "MostFrequentTagger",
     "SupervisedTagger",
     "TopicTagger",
-    "as_texts",
     "blend",
     "cooccurrence_mapping",
     "lexical_mapping",

@@ -11,13 +11,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..corpus import load_questions
-from ..errors import CorpusError, InputTextError, NotFittedError, ParameterError
+from ..corpus import TextInput, as_texts, load_questions
+from ..errors import CorpusError, NotFittedError, ParameterError
 from ..text import TextCleaner
 
-__all__ = ["BaseTagger", "as_texts", "tag_vocabulary"]
-
-TextInput = str | Sequence[str] | pd.Series | pd.DataFrame
+__all__ = ["BaseTagger", "tag_vocabulary"]
 
 
 def tag_vocabulary(
@@ -32,70 +30,6 @@ def tag_vocabulary(
         raise CorpusError("the training questions have no tags: cannot build a tag vocabulary")
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n_tags]
     return np.array([t for t, _ in ranked], dtype=object), np.array([c for _, c in ranked])
-
-
-def as_texts(X: TextInput) -> tuple[list[str], list[str], bool]:
-    """Split user input into (titles, bodies, single).
-
-    A string is one question (its text is treated as the body, HTML or plain);
-    a sequence or Series of strings is a batch; a DataFrame needs a ``title``
-    and/or ``body`` column (case-insensitive, at most one of each). A batch
-    must hold at least one question.
-    """
-    if isinstance(X, str):
-        return [""], [X], True
-    if X is None:
-        raise InputTextError("text is None: pass a string, a list of strings or a DataFrame")
-    if isinstance(X, pd.DataFrame):
-        columns: dict[str, list] = {}
-        for c in X.columns:
-            columns.setdefault(str(c).lower(), []).append(c)
-        if "title" not in columns and "body" not in columns:
-            raise CorpusError(
-                "DataFrame needs a 'title' and/or 'body' column, found: "
-                + ", ".join(map(str, X.columns))
-            )
-        for field in ("title", "body"):
-            if len(columns.get(field, ())) > 1:
-                both = " and ".join(repr(str(c)) for c in columns[field])
-                raise CorpusError(f"DataFrame columns {both} are ambiguous for {field!r}")
-        n = len(X)
-        _check_not_empty(n)
-        titles = X[columns["title"][0]].tolist() if "title" in columns else [""] * n
-        bodies = X[columns["body"][0]].tolist() if "body" in columns else [""] * n
-        return _strings(titles, "title"), _strings(bodies, "body"), False
-    if isinstance(X, np.ndarray) and X.ndim == 0:
-        return as_texts(X.item())  # a 0-d array holds one value
-    if isinstance(X, (pd.Series, list, tuple, np.ndarray)):
-        texts = list(X)
-        _check_not_empty(len(texts))
-        return [""] * len(texts), _strings(texts, "text"), False
-    raise InputTextError(
-        f"expected a string, a list of strings or a DataFrame, got {type(X).__name__}"
-    )
-
-
-def _check_not_empty(n: int) -> None:
-    if n == 0:
-        raise InputTextError("no questions to tag: the batch is empty")
-
-
-def _strings(values: list[Any], what: str) -> list[str]:
-    out = []
-    for i, value in enumerate(values):
-        if isinstance(value, str):
-            out.append(value)
-        elif (
-            value is None
-            or value is pd.NA
-            or (isinstance(value, (float, np.floating)) and np.isnan(value))
-        ):
-            out.append("")  # a missing title or body in a table is just empty
-        else:
-            raise InputTextError(
-                f"{what} #{i} is a {type(value).__name__}, not a string: {value!r:.60}"
-            )
-    return out
 
 
 class BaseTagger:

@@ -1,4 +1,12 @@
-"""Choosing the number of topics: coherence, diversity, fit and tagging quality per candidate."""
+"""Choosing the number of topics: coherence, diversity, fit and tagging quality per candidate.
+
+Model selection sits above the estimators: it never builds a tagger's insides,
+it clones the estimator it is given and sets ``n_topics`` on each clone
+(``sklearn.base.clone(estimator).set_params(n_topics=n)``), as scikit-learn's
+``validation_curve`` does. The topic measures come from
+:mod:`topictags.explore` (array-level), the tagging score from
+:func:`topictags.evaluate`.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +17,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
-from ._coherence import (
+from ..errors import ParameterError, TopicTagsError
+from ..explore import (
     COHERENCE_MEASURES,
     coherence_of_terms,
     coherence_texts,
     top_terms,
     topic_diversity,
 )
+from ..metrics import evaluate
+from ..models import METHODS
 
 __all__ = ["select_n_topics"]
 
@@ -63,26 +73,88 @@ def _perplexity(tagger, test: pd.DataFrame, random_state: int | None) -> float:
     return float(2.0 ** (-bound))
 
 
+def _base_estimator(estimator, method, random_state, params: dict):
+    """The estimator every candidate is cloned from, with ``method`` and ``params`` set."""
+    from sklearn.base import clone
+
+    if method is not None and method not in METHODS:
+        raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
+    if estimator is None:
+        from ..tagging import TopicTagger
+
+        estimator = TopicTagger(random_state=random_state)
+    if method is not None:
+        params = {"method": method, **params}
+    name = type(estimator).__name__
+    try:
+        base = clone(estimator)
+    except TypeError as exc:  # no get_params: not a scikit-learn style estimator
+        raise ParameterError(
+            f"estimator must be a scikit-learn style estimator with get_params and "
+            f"set_params (a tagger such as TopicTagger), got {name}: {exc}"
+        ) from exc
+    return _with_params(base, params, name)
+
+
+def _with_params(estimator, params: dict, name: str):
+    # Unknown parameters fail here, before any fit, not in a worker later.
+    try:
+        return estimator.set_params(**params)
+    except TopicTagsError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"invalid {name} parameter: {exc}") from exc
+
+
+def _candidate(base, n_topics: int):
+    from sklearn.base import clone
+
+    return _with_params(clone(base), {"n_topics": n_topics}, type(base).__name__)
+
+
+def _topic_model(estimator):
+    """The fitted topic model of ``estimator`` (``model_`` with topics and terms)."""
+    model = getattr(estimator, "model_", None)
+    if not (hasattr(model, "components_") and hasattr(model, "feature_names_")):
+        raise ParameterError(
+            f"{type(estimator).__name__} has no fitted topic model after fit: "
+            "select_n_topics measures topics through model_.components_ and "
+            "model_.feature_names_ (as TopicTagger has); pass such an estimator"
+        )
+    return model
+
+
+def _label(estimator) -> str:
+    method = getattr(estimator, "method", None)
+    if method is None:
+        return type(estimator).__name__
+    if method == "lda" and getattr(estimator, "backend", None) == "gensim":
+        return "lda-gensim"
+    return str(method)
+
+
 def _fit_candidate(
     train: pd.DataFrame,
     test: pd.DataFrame,
-    method: str,
+    estimator,
     n_topics: int,
     k: int,
     top_n: int,
     random_state: int | None,
-    params: dict,
     want_cleaner: bool,
 ) -> tuple[dict, list[list[str]], Any]:
     """Fit one candidate; its row (without coherence), top terms and (maybe) cleaner."""
-    from ..metrics import evaluate
-    from ..tagging import TopicTagger
+    import time
 
-    tagger = TopicTagger(method, n_topics, random_state=random_state, **params).fit(train)
-    model = tagger.model_
+    tagger = _candidate(estimator, n_topics)
+    start = time.perf_counter()
+    tagger.fit(train)
+    seconds = time.perf_counter() - start
+    model = _topic_model(tagger)
+    method = getattr(tagger, "method", None)
     nan = float("nan")
     row = {
-        "model": "lda-gensim" if method == "lda" and tagger.backend == "gensim" else method,
+        "model": _label(tagger),
         "n_topics": n_topics,
         "diversity": topic_diversity(model.components_, top_n),
         "perplexity": _perplexity(tagger, test, random_state) if method == "lda" else nan,
@@ -90,10 +162,18 @@ def _fit_candidate(
         if method == "nmf"
         else nan,
         "jaccard": float(evaluate(tagger, test, k=k)["jaccard"]),
-        "fit_seconds": float(tagger.fit_seconds_),
+        "fit_seconds": float(getattr(tagger, "fit_seconds_", seconds)),
     }
     topics = top_terms(model.components_, model.feature_names_, top_n)
-    return row, topics, (tagger.cleaner_ if want_cleaner else None)
+    cleaner = None
+    if want_cleaner:
+        cleaner = getattr(tagger, "cleaner_", None)
+        if cleaner is None:
+            raise ParameterError(
+                f"{type(tagger).__name__} has no cleaner_ after fit: coherence needs the "
+                "estimator's text cleaning; pass coherence=() to skip it"
+            )
+    return row, topics, cleaner
 
 
 def _coherence_job(topics, texts, measure, dictionary) -> float:
@@ -104,9 +184,10 @@ def _coherence_job(topics, texts, measure, dictionary) -> float:
 
 def select_n_topics(
     questions,
-    method: str = "nmf",
+    method: str | None = None,
     n_topics: Sequence[int] = (10, 20, 40, 80),
     *,
+    estimator=None,
     test_size: float | int = 0.2,
     k: int = 3,
     random_state: int | None = None,
@@ -116,11 +197,12 @@ def select_n_topics(
     top_n: int = 10,
     **tagger_params: Any,
 ) -> pd.DataFrame:
-    """Fit a topic tagger per candidate number of topics and score each one.
+    """Fit an estimator per candidate number of topics and score each one.
 
     The questions are split once (:func:`topictags.train_test_split`); for
-    each candidate a :class:`~topictags.TopicTagger` is fitted on the training
-    part and scored on:
+    each candidate, a clone of ``estimator`` (by default a
+    :class:`~topictags.TopicTagger`) with ``n_topics`` set is fitted on the
+    training part and scored on:
 
     - coherence of each topic's ``top_n`` terms (gensim ``CoherenceModel``;
       the reference texts are the cleaned training questions, title and body
@@ -137,16 +219,28 @@ def select_n_topics(
     ----------
     questions : DataFrame, path or glob
         Labelled questions (see :func:`topictags.load_questions`).
-    method : {"nmf", "lda"}, default="nmf"
+    method : {"nmf", "lda"}, optional
+        Set on the estimator when given; by default the estimator's own
+        (``"nmf"`` for the default ``TopicTagger``).
     n_topics : sequence of int, default=(10, 20, 40, 80)
         Candidates, scored in this order.
+    estimator : estimator, optional
+        What is fitted per candidate: it is never fitted itself, each
+        candidate is ``sklearn.base.clone(estimator).set_params(n_topics=n)``.
+        Any scikit-learn style estimator with an ``n_topics`` parameter
+        that, once fitted, suggests tags (``suggest_tags``, ``tags_``) and
+        exposes its topic model as ``model_`` (``components_``,
+        ``feature_names_``) and its cleaner as ``cleaner_``, as
+        :class:`~topictags.TopicTagger` (or a subclass) does. Default:
+        ``TopicTagger(random_state=random_state)``.
     test_size : float or int, default=0.2
         Held-out share (or count) for perplexity and Jaccard.
     k : int, default=3
         Suggestions per question for Jaccard.
     random_state : int, optional
-        Seed of the split and of every model: with a seed, the table is the
-        same for any ``n_jobs`` (except ``fit_seconds``).
+        Seed of the split and, when ``estimator`` is not given, of every
+        model: with a seed, the table is the same for any ``n_jobs`` (except
+        ``fit_seconds``). A given estimator keeps its own ``random_state``.
     n_jobs : int, default=1
         Candidates fitted in parallel (joblib; -1 uses every core). Each
         worker holds a copy of the questions.
@@ -157,23 +251,33 @@ def select_n_topics(
     top_n : int, default=10
         Top terms per topic for coherence and diversity.
     **tagger_params
-        Other :class:`~topictags.TopicTagger` parameters (``n_tags``,
-        ``mapping``, ``backend``, ``max_iter``, ``max_features``...).
+        Other estimator parameters, set on it before cloning (for a
+        ``TopicTagger``: ``n_tags``, ``mapping``, ``backend``, ``max_iter``,
+        ``max_features``...).
 
     Returns
     -------
     DataFrame
         One row per candidate: ``model`` (``"nmf"``, ``"lda"`` or
-        ``"lda-gensim"``), ``n_topics``, one column per coherence measure,
-        ``diversity``, ``perplexity`` (NaN for NMF), ``reconstruction_error``
-        (NaN for LDA), ``jaccard`` and ``fit_seconds``. Draw it with
+        ``"lda-gensim"``; the class name for an estimator without a
+        ``method``), ``n_topics``, one column per coherence measure,
+        ``diversity``, ``perplexity`` (NaN unless LDA),
+        ``reconstruction_error`` (NaN unless NMF), ``jaccard`` and
+        ``fit_seconds``. Draw it with
         :func:`topictags.viz.plot_model_selection`; concatenate the tables of
         NMF and LDA to draw both.
 
+    Raises
+    ------
+    ParameterError
+        An invalid candidate list, measure, ``k`` or ``top_n``; a parameter
+        the estimator does not have; an estimator that cannot be cloned or has
+        no topic model once fitted.
+
     Notes
     -----
-    Each candidate is a full ``TopicTagger.fit``, so its scores are exactly
-    those of the tagger you would then fit. That re-cleans the training
+    Each candidate is a full ``fit`` of a clone, so its scores are exactly
+    those of the estimator you would then fit. That re-cleans the training
     questions per candidate, a small share of a fit (the topic model and the
     tag mapping dominate); the coherence texts are cleaned once.
 
@@ -181,9 +285,10 @@ def select_n_topics(
     --------
     >>> table = select_n_topics(questions, "nmf", (20, 40, 80), random_state=0)  # doctest: +SKIP
     >>> plot_model_selection(table)  # doctest: +SKIP
+    >>> base = tt.TopicTagger("lda", mapping="logistic", random_state=0)  # doctest: +SKIP
+    >>> select_n_topics(questions, n_topics=(20, 40), estimator=base)  # doctest: +SKIP
     """
     from ..corpus import load_questions, train_test_split
-    from ..tagging import TopicTagger
 
     candidates = _candidates(n_topics)
     measures = _measures(coherence)
@@ -191,12 +296,8 @@ def select_n_topics(
         raise ParameterError(f"top_n must be an integer >= 2, got {top_n!r}")
     if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
         raise ParameterError(f"k must be a positive integer, got {k!r}")
-    if method not in ("nmf", "lda"):
-        raise ParameterError(f"method must be 'nmf' or 'lda', got {method!r}")
-    try:  # unknown parameters fail now, not in a worker after the first fits
-        TopicTagger(method, candidates[0], random_state=random_state, **tagger_params)
-    except TypeError as exc:
-        raise ParameterError(f"invalid TopicTagger parameter: {exc}") from None
+    base = _base_estimator(estimator, method, random_state, tagger_params)
+    _candidate(base, candidates[0])  # an estimator without n_topics fails now
 
     questions = load_questions(questions)
     train, test = train_test_split(questions, test_size=test_size, random_state=random_state)
@@ -213,7 +314,7 @@ def select_n_topics(
             fitted = []
             for result in parallel(
                 delayed(_fit_candidate)(
-                    train, test, method, n, k, top_n, random_state, tagger_params, i == 0
+                    train, test, base, n, k, top_n, random_state, bool(measures) and i == 0
                 )
                 for i, n in enumerate(candidates)
             ):
