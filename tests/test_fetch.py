@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import socket
 import urllib.request
 
 import pandas as pd
@@ -104,6 +105,9 @@ def test_site_without_links_comes_from_the_parameter():
     assert _fetch._host({}, "stackoverflow") == "stackoverflow.com"
     assert _fetch._host({}, "beer") == "beer.stackexchange.com"
     assert _fetch._host({}, "beer.stackexchange.com") == "beer.stackexchange.com"
+    assert _fetch._host({}, "meta.stackoverflow") == "meta.stackoverflow.com"
+    assert _fetch._host({}, "beer.meta") == "beer.meta.stackexchange.com"
+    assert _fetch._host({}, "mathoverflow") == "mathoverflow.net"
     assert _fetch._host({"link": "https://Coffee.StackExchange.com/q/1"}, "x") == (
         "coffee.stackexchange.com"
     )
@@ -381,10 +385,13 @@ def test_not_json_is_a_fetch_error(api, tmp_path, sleeps):
 
 
 def test_unreachable_server_is_a_fetch_error(tmp_path, sleeps):
-    with FakeStackExchange() as server:
-        root = server.url
-    with pytest.raises(FetchError, match="cannot reach .*check the network") as caught:
-        tt.fetch_questions(api_root=root, cache_dir=tmp_path, progress=False, api_key="sekrit")
+    # A port bound but not listening refuses connections, and stays ours meanwhile.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        root = f"http://127.0.0.1:{closed.getsockname()[1]}/2.3"
+        with pytest.raises(FetchError, match="cannot reach .*check the network") as caught:
+            tt.fetch_questions(api_root=root, cache_dir=tmp_path, progress=False,
+                               api_key="sekrit")
     assert "sekrit" not in str(caught.value)
     assert isinstance(caught.value, OSError)
 

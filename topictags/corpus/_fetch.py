@@ -61,7 +61,7 @@ _HOSTS = {  # api_site_parameter -> host, where it is not "<site>.stackexchange.
     "serverfault": "serverfault.com",
     "superuser": "superuser.com",
     "askubuntu": "askubuntu.com",
-    "mathoverflow.net": "mathoverflow.net",
+    "mathoverflow": "mathoverflow.net",
     "stackapps": "stackapps.com",
     "meta": "meta.stackexchange.com",
 }
@@ -573,10 +573,13 @@ def _host(item: dict, site: str) -> str:
     host = urlsplit(item["link"]).hostname if isinstance(item.get("link"), str) else None
     if host:
         return host.lower()
-    if site in _HOSTS:
-        return _HOSTS[site]
     if site.endswith((".com", ".net")):
         return site
+    # "meta.stackoverflow" and "pt.stackoverflow" hang below stackoverflow.com,
+    # "beer.meta" below meta.stackexchange.com.
+    prefix, _, last = site.rpartition(".")
+    if last in _HOSTS:
+        return f"{prefix}.{_HOSTS[last]}" if prefix else _HOSTS[last]
     return f"{site}.stackexchange.com"
 
 
