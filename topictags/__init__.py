@@ -11,7 +11,7 @@ Examples
 
 from ._api import suggest_tags
 from ._version import __version__
-from .corpus import load_questions, train_test_split
+from .corpus import fetch_questions, load_questions, train_test_split
 from .explore import topic_drift, topic_prevalence_over_time
 from .metrics import (
     compare,
@@ -36,6 +36,7 @@ __all__ = [
     "compare",
     "evaluate",
     "f1_at_k",
+    "fetch_questions",
     "jaccard_score",
     "load",
     "load_questions",

@@ -11,11 +11,13 @@ from __future__ import annotations
 __all__ = [
     "CorpusError",
     "CorpusWarning",
+    "FetchError",
     "InputTextError",
     "ModelFileError",
     "NotFittedError",
     "OutputExistsError",
     "ParameterError",
+    "QuotaExceededError",
     "TagFormatError",
     "TopicTagsError",
 ]
@@ -56,3 +58,15 @@ class NotFittedError(TopicTagsError, AttributeError):
 
 class OutputExistsError(TopicTagsError, FileExistsError):
     """An output file exists and overwriting it was not asked for."""
+
+
+class FetchError(TopicTagsError, OSError):
+    """A remote API answered with an error, kept failing, or could not be reached.
+
+    An ``OSError``, as network failures are in Python (``urllib.error.URLError``,
+    ``requests.RequestException``).
+    """
+
+
+class QuotaExceededError(FetchError):
+    """The API's request quota is used up; what was fetched stays cached."""

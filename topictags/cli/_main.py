@@ -1,4 +1,4 @@
-"""The ``topictags`` command line: fit, suggest, evaluate, compare, explore, report."""
+"""The ``topictags`` command line: fit, suggest, evaluate, compare, explore, report, fetch."""
 
 from __future__ import annotations
 
@@ -135,6 +135,60 @@ def _report(args) -> None:
     print(output)
 
 
+_FETCH_FORMATS = (".parquet", ".csv", ".json", ".jsonl")
+
+
+def _fetch(args) -> None:
+    import io
+
+    import topictags as tt
+
+    from .._files import write_atomic
+
+    output = Path(args.output)
+    suffix = output.suffix.lower()
+    if suffix not in _FETCH_FORMATS:
+        raise _Failure(
+            f"{output}: cannot write {suffix or 'a file without extension'}; name it "
+            + ", ".join(f"*{s}" for s in _FETCH_FORMATS)
+        )
+    # Before any request: an existing file must not cost quota to be refused.
+    _refuse_existing(output, args.force)
+    questions = tt.fetch_questions(
+        site=args.site, tagged=args.tagged, fromdate=args.fromdate, todate=args.todate,
+        sort=args.sort, max_questions=args.max_questions, api_key=args.api_key,
+        cache_dir=args.cache_dir, api_root=args.api_root,
+    )
+    if suffix == ".parquet":
+        buffer = io.BytesIO()
+        questions.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    elif suffix == ".csv":
+        # Tags as the Data Explorer writes them, so load_questions reads them back.
+        flat = questions.assign(tags=questions["tags"].map(lambda t: "".join(f"<{x}>" for x in t)))
+        data = flat.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S").encode("utf-8")
+    else:
+        data = questions.to_json(orient="records", lines=suffix == ".jsonl",
+                                 date_format="iso", force_ascii=False).encode("utf-8")
+    write_atomic(output, [data], overwrite=args.force, hint="--force")
+    attrs = questions.attrs
+    _status(f"fetched {len(questions)} questions with {attrs['api_requests']} API requests "
+            f"(quota_remaining {attrs['quota_remaining']}; pages cached in {attrs['cache_path']})")
+    print(output)
+
+
+def _max_questions(text: str) -> int | None:
+    if text.strip().lower() == "all":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'all', got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
 # -- parser --------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``topictags`` command."""
@@ -213,6 +267,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-topics", type=int, default=40, help="topics (default 40)")
     seeded(p)
     p.add_argument("--force", action="store_true", help="overwrite an existing report")
+
+    p = add("fetch", _fetch, "Fetch questions with their bodies from the Stack Exchange API.")
+    p.add_argument("--site", default="stackoverflow",
+                   help="site API name or host: stackoverflow, beer, beer.stackexchange.com "
+                   "(default stackoverflow)")
+    p.add_argument("--tagged", help="questions with all these tags, e.g. 'python;pandas'")
+    p.add_argument("--fromdate", help="created at or after: 2024-01-31 or Unix seconds")
+    p.add_argument("--todate", help="created at or before: 2024-01-31 or Unix seconds "
+                   "(default: the time of the first run of this query)")
+    p.add_argument("--sort", default="creation",
+                   choices=("creation", "activity", "votes", "hot", "week", "month"),
+                   help="page order, newest or highest first (default creation)")
+    p.add_argument("--max-questions", type=_max_questions, default=1000, metavar="N",
+                   help="stop after N questions, or 'all' (default 1000; 100 per request)")
+    p.add_argument("--api-key", help="Stack Apps key: 10,000 requests a day instead of 300")
+    p.add_argument("--cache-dir", help="page cache (default ~/.cache/topictags/api); a rerun "
+                   "or a resumed fetch reads pages from it at no quota")
+    p.add_argument("--api-root", default="https://api.stackexchange.com/2.3",
+                   help="API base URL (default https://api.stackexchange.com/2.3)")
+    p.add_argument("-o", "--output", required=True,
+                   help="file to write: .parquet, .csv, .json or .jsonl")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
     return parser
 
 

@@ -1,5 +1,6 @@
 """Question corpora: loading what users have, seeded splits, questions as users pass them."""
 
+from ._fetch import fetch_questions
 from ._input import TextInput, as_texts
 from ._load import FIELDS, FORMATS, QUESTION_COLUMNS, load_questions
 from ._sites import normalize_site, question_url
@@ -12,6 +13,7 @@ __all__ = [
     "QUESTION_COLUMNS",
     "TextInput",
     "as_texts",
+    "fetch_questions",
     "load_questions",
     "normalize_site",
     "parse_tags",
