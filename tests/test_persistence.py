@@ -1,6 +1,7 @@
 import json
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -124,15 +125,98 @@ def test_other_major_version_is_refused(fitted, tmp_path):
         tt.load(path)
 
 
-def test_interrupted_save_leaves_nothing(fitted, tmp_path, monkeypatch):
-    import skops.io as sio
+class _InterruptedFile:
+    """A file that writes half of the first chunk it is given, then is interrupted."""
 
-    def interrupted(*args, **kwargs):
+    def __init__(self, real, record):
+        self._real, self._record = real, record
+
+    def write(self, data):
+        data = memoryview(data).cast("B")
+        half = max(1, len(data) // 2)
+        self._real.write(data[:half])
+        self._real.flush()  # the half chunk reaches the disk: a truly partial file
+        self._record.append(half)
         raise KeyboardInterrupt
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._real.close()
+        return False
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _interrupted_save(model, path, monkeypatch, **kwargs) -> list[int]:
+    """Save ``model`` with every write to a file in ``path``'s folder interrupted
+    half-way; the byte counts written before each interruption are returned.
+
+    Files opened with ``open`` and with ``os.fdopen`` are both caught, so the
+    harness does not depend on how the writer opens its file.
+    """
+    import builtins
+    import os
+
+    written: list[int] = []
+    folder = path.parent.resolve()
+    real_open, real_fdopen = builtins.open, os.fdopen
+
+    def interrupting_open(file, mode="r", *args, **kw):
+        fh = real_open(file, mode, *args, **kw)
+        inside = isinstance(file, (str, os.PathLike)) and Path(file).resolve().parent == folder
+        return _InterruptedFile(fh, written) if inside and "w" in mode else fh
+
+    def interrupting_fdopen(fd, mode="r", *args, **kw):
+        fh = real_fdopen(fd, mode, *args, **kw)
+        return _InterruptedFile(fh, written) if "w" in mode else fh
+
+    monkeypatch.setattr(builtins, "open", interrupting_open)
+    monkeypatch.setattr(os, "fdopen", interrupting_fdopen)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.save(path, **kwargs)
+    finally:
+        monkeypatch.undo()
+    return written
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "overwrite"])
+def test_interrupted_save_leaves_no_partial_file_and_keeps_the_old_one(
+    fitted, tmp_path, monkeypatch, existing
+):
     path = tmp_path / "m.topictags"
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        fitted["base"].save(path)
-    assert list(tmp_path.iterdir()) == []
-    assert sio  # imported for the monkeypatched module's sake
+    if existing:
+        path.write_bytes(b"precious user data")
+    written = _interrupted_save(fitted["base"], path, monkeypatch, overwrite=existing)
+    assert written and written[0] > 0  # interrupted while a file held part of the model
+    if existing:
+        assert [p.name for p in tmp_path.iterdir()] == ["m.topictags"]
+        assert path.read_bytes() == b"precious user data"
+    else:
+        assert list(tmp_path.iterdir()) == []
+    # and the same save, uninterrupted, works
+    fitted["base"].save(path, overwrite=existing)
+    assert tt.load(path).tags_.tolist() == fitted["base"].tags_.tolist()
+
+
+def test_the_interruption_harness_catches_a_non_atomic_writer(fitted, tmp_path, monkeypatch):
+    # Negative control of the test above: a writer that writes straight into
+    # the destination leaves a half-written file, and the harness sees it.
+    from topictags.persistence import _io
+
+    def direct(path, chunks, *, overwrite, hint="overwrite=True"):
+        with open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        return path
+
+    monkeypatch.setattr(_io, "write_atomic", direct)
+    path = tmp_path / "m.topictags"
+    path.write_bytes(b"precious user data")
+    written = _interrupted_save(fitted["base"], path, monkeypatch, overwrite=True)
+    assert written and path.exists()
+    assert path.read_bytes() != b"precious user data"  # clobbered by a partial model
+    assert path.stat().st_size == written[0]
