@@ -51,6 +51,42 @@ def test_no_overwrite_without_asking(fitted, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["m.topictags"]  # no temp files left
 
 
+def _skops_nodes(path, class_name: str) -> list[dict]:
+    """The nodes of ``class_name`` in the skops schema of a model file."""
+    import io
+
+    with zipfile.ZipFile(path) as archive:
+        payload = archive.read("model.skops")
+    with zipfile.ZipFile(io.BytesIO(payload)) as inner:
+        schema = json.loads(inner.read("schema.json"))
+    found, stack = [], [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("__class__") == class_name:
+                found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+@pytest.mark.parametrize("name", ["nmf", "sup"])
+def test_the_token_memo_is_not_saved(fitted, split, tmp_path, name):
+    _, test = split
+    model = fitted[name]
+    expected = model.suggest_tags(test, k=2)
+    assert model.cleaner_._memo  # filled by fit and suggest_tags
+    path = model.save(tmp_path / "m.topictags")
+    (cleaner,) = _skops_nodes(path, "TextCleaner")
+    attributes = set(cleaner["content"]["content"])
+    assert "protected" in attributes and "_memo" not in attributes
+    loaded = tt.load(path)
+    assert loaded.cleaner_._memo == {}
+    assert loaded.suggest_tags(test, k=2) == expected
+    assert loaded.cleaner_._memo  # rebuilt on use
+
+
 def test_missing_and_foreign_files(tmp_path):
     with pytest.raises(ModelFileError, match="no model file"):
         tt.load(tmp_path / "nope.topictags")

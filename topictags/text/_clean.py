@@ -147,6 +147,18 @@ class TextCleaner:
         self.batch_size = batch_size
         self._memo: dict[str, str | None] = {}
 
+    def __getstate__(self) -> dict:
+        # The token memo (up to _CACHE_LIMIT entries) is a cache rebuilt on use:
+        # it does not belong in model files nor in copies.
+        state = self.__dict__.copy()
+        state.pop("_memo", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        # A memo from a file written before it was left out is dropped too.
+        self._memo = {}
+
     def get_params(self) -> dict:
         """Parameters as a JSON-serialisable dict (used by persistence)."""
         return {
