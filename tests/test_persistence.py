@@ -10,29 +10,76 @@ import pytest
 import topictags as tt
 from topictags.errors import ModelFileError, OutputExistsError
 
+# Every kind of tagger a model file can hold (each option that changes what
+# is saved); the names of the first four are used by most tests below.
+KINDS = {
+    "nmf": lambda: tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0),
+    "gensim": lambda: tt.TopicTagger(
+        "lda", n_topics=4, n_tags=8, backend="gensim", min_df=1, random_state=0
+    ),
+    "sup": lambda: tt.SupervisedTagger(n_tags=8, min_df=1, random_state=0),
+    "base": lambda: tt.MostFrequentTagger(n_tags=8),
+    "nmf-logistic": lambda: tt.TopicTagger(
+        "nmf", n_topics=4, n_tags=8, mapping="logistic", min_df=1, random_state=0
+    ),
+    "lda-sklearn": lambda: tt.TopicTagger("lda", n_topics=4, n_tags=8, min_df=1, random_state=0),
+    "sup-uncalibrated": lambda: tt.SupervisedTagger(
+        n_tags=8, calibrate=False, min_df=1, random_state=0
+    ),
+    "sup-words-only": lambda: tt.SupervisedTagger(
+        n_tags=8, char_ngrams=False, neighbors=0, min_df=1, random_state=0
+    ),
+    "sup-logistic": lambda: tt.SupervisedTagger(
+        n_tags=8, classifier="logistic", min_df=1, random_state=0
+    ),
+}
+
+
+class _Fitted(dict):
+    """Taggers of ``KINDS`` fitted on first use."""
+
+    def __init__(self, train):
+        super().__init__()
+        self._train = train
+
+    def __missing__(self, name):
+        model = self[name] = KINDS[name]().fit(self._train)
+        return model
+
 
 @pytest.fixture(scope="module")
 def fitted(split):
-    train, _ = split
-    return {
-        "nmf": tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train),
-        "gensim": tt.TopicTagger(
-            "lda", n_topics=4, n_tags=8, backend="gensim", min_df=1, random_state=0
-        ).fit(train),
-        "sup": tt.SupervisedTagger(n_tags=8, min_df=1, random_state=0).fit(train),
-        "base": tt.MostFrequentTagger(n_tags=8).fit(train),
-    }
+    return _Fitted(split[0])
 
 
-@pytest.mark.parametrize("name", ["nmf", "gensim", "sup", "base"])
+def _untrusted_by_skops(path) -> set[str]:
+    import skops.io as sio
+
+    with zipfile.ZipFile(path) as archive:
+        return set(sio.get_untrusted_types(data=archive.read("model.skops")))
+
+
+@pytest.mark.parametrize("name", list(KINDS))
 def test_roundtrip_gives_identical_suggestions(fitted, split, tmp_path, name):
     _, test = split
     model = fitted[name]
+    model.suggest_tags(test, k=2)  # caches filled by use are saved too
     path = model.save(tmp_path / "m.topictags")
+    assert _untrusted_by_skops(path) <= tt.persistence.TRUSTED_TYPES
     loaded = tt.load(path)
     assert type(loaded) is type(model)
     np.testing.assert_array_equal(loaded.decision_function(test), model.decision_function(test))
     assert tt.suggest_tags(test, model=path, k=2) == model.suggest_tags(test, k=2)
+
+
+def test_trusted_types_are_exactly_what_models_need(fitted, split, tmp_path):
+    # Nothing skops already trusts, nothing no model holds: each entry widens
+    # what a hostile file may instantiate.
+    needed = set()
+    for name in KINDS:
+        fitted[name].suggest_tags(split[1], k=2)
+        needed |= _untrusted_by_skops(fitted[name].save(tmp_path / f"{name}.topictags"))
+    assert sorted(tt.persistence.TRUSTED_TYPES) == sorted(needed)
 
 
 def test_loaded_topic_tagger_keeps_training_questions(fitted, tmp_path):
@@ -131,6 +178,33 @@ def test_untrusted_types_inside_a_valid_archive_are_refused(tmp_path, fitted):
         archive.writestr("manifest.json", json.dumps(manifest))
         archive.writestr("model.skops", payload)
     with pytest.raises(ModelFileError, match="does not trust.*Stranger"):
+        tt.load(path)
+
+
+def _archive_holding(obj, tmp_path, fitted) -> Path:
+    """A valid model file (manifest, checksums) whose payload is ``obj``."""
+    import hashlib
+
+    import skops.io as sio
+
+    payload = sio.dumps(obj)
+    manifest = json.loads(
+        zipfile.ZipFile(fitted["base"].save(tmp_path / "ok.topictags")).read("manifest.json")
+    )
+    manifest["sha256"] = hashlib.sha256(payload).hexdigest()
+    del manifest["archive_sha256"]  # unsigned: what refuses it must be the type list
+    path = tmp_path / "odd.topictags"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("model.skops", payload)
+    return path
+
+
+def test_a_type_no_model_holds_is_refused(tmp_path, fitted):
+    # numpy.dtype objects are not trusted by skops by default and no tagger
+    # holds one (numpy scalar types, which vectorizers hold, are trusted).
+    path = _archive_holding({"model": np.dtype("float64")}, tmp_path, fitted)
+    with pytest.raises(ModelFileError, match="does not trust.*numpy.dtype"):
         tt.load(path)
 
 
