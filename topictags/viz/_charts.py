@@ -242,7 +242,7 @@ def plot_topic_tag_heatmap(
 
     Examples
     --------
-    >>> ax = plot_topic_tag_heatmap(tagger.mapping_, tagger.tags_, n_tags=15)  # doctest: +SKIP
+    >>> ax = plot_topic_tag_heatmap(tagger.topic_tag_, tagger.tags_, n_tags=15)  # doctest: +SKIP
     """
     matrix = as_matrix(topic_tag, "topic_tag")
     n_topics, n_all = matrix.shape
