@@ -1,6 +1,7 @@
 import json
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,29 +10,76 @@ import pytest
 import topictags as tt
 from topictags.errors import ModelFileError, OutputExistsError
 
+# Every kind of tagger a model file can hold (each option that changes what
+# is saved); the names of the first four are used by most tests below.
+KINDS = {
+    "nmf": lambda: tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0),
+    "gensim": lambda: tt.TopicTagger(
+        "lda", n_topics=4, n_tags=8, backend="gensim", min_df=1, random_state=0
+    ),
+    "sup": lambda: tt.SupervisedTagger(n_tags=8, min_df=1, random_state=0),
+    "base": lambda: tt.MostFrequentTagger(n_tags=8),
+    "nmf-logistic": lambda: tt.TopicTagger(
+        "nmf", n_topics=4, n_tags=8, mapping="logistic", min_df=1, random_state=0
+    ),
+    "lda-sklearn": lambda: tt.TopicTagger("lda", n_topics=4, n_tags=8, min_df=1, random_state=0),
+    "sup-uncalibrated": lambda: tt.SupervisedTagger(
+        n_tags=8, calibrate=False, min_df=1, random_state=0
+    ),
+    "sup-words-only": lambda: tt.SupervisedTagger(
+        n_tags=8, char_ngrams=False, neighbors=0, min_df=1, random_state=0
+    ),
+    "sup-logistic": lambda: tt.SupervisedTagger(
+        n_tags=8, classifier="logistic", min_df=1, random_state=0
+    ),
+}
+
+
+class _Fitted(dict):
+    """Taggers of ``KINDS`` fitted on first use."""
+
+    def __init__(self, train):
+        super().__init__()
+        self._train = train
+
+    def __missing__(self, name):
+        model = self[name] = KINDS[name]().fit(self._train)
+        return model
+
 
 @pytest.fixture(scope="module")
 def fitted(split):
-    train, _ = split
-    return {
-        "nmf": tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train),
-        "gensim": tt.TopicTagger(
-            "lda", n_topics=4, n_tags=8, backend="gensim", min_df=1, random_state=0
-        ).fit(train),
-        "sup": tt.SupervisedTagger(n_tags=8, min_df=1, random_state=0).fit(train),
-        "base": tt.MostFrequentTagger(n_tags=8).fit(train),
-    }
+    return _Fitted(split[0])
 
 
-@pytest.mark.parametrize("name", ["nmf", "gensim", "sup", "base"])
+def _untrusted_by_skops(path) -> set[str]:
+    import skops.io as sio
+
+    with zipfile.ZipFile(path) as archive:
+        return set(sio.get_untrusted_types(data=archive.read("model.skops")))
+
+
+@pytest.mark.parametrize("name", list(KINDS))
 def test_roundtrip_gives_identical_suggestions(fitted, split, tmp_path, name):
     _, test = split
     model = fitted[name]
+    model.suggest_tags(test, k=2)  # caches filled by use are saved too
     path = model.save(tmp_path / "m.topictags")
+    assert _untrusted_by_skops(path) <= tt.persistence.TRUSTED_TYPES
     loaded = tt.load(path)
     assert type(loaded) is type(model)
     np.testing.assert_array_equal(loaded.decision_function(test), model.decision_function(test))
     assert tt.suggest_tags(test, model=path, k=2) == model.suggest_tags(test, k=2)
+
+
+def test_trusted_types_are_exactly_what_models_need(fitted, split, tmp_path):
+    # Nothing skops already trusts, nothing no model holds: each entry widens
+    # what a hostile file may instantiate.
+    needed = set()
+    for name in KINDS:
+        fitted[name].suggest_tags(split[1], k=2)
+        needed |= _untrusted_by_skops(fitted[name].save(tmp_path / f"{name}.topictags"))
+    assert sorted(tt.persistence.TRUSTED_TYPES) == sorted(needed)
 
 
 def test_loaded_topic_tagger_keeps_training_questions(fitted, tmp_path):
@@ -48,6 +96,42 @@ def test_no_overwrite_without_asking(fitted, tmp_path):
     fitted["nmf"].save(path, overwrite=True)
     assert tt.load(path).tags_.tolist() == fitted["nmf"].tags_.tolist()
     assert [p.name for p in tmp_path.iterdir()] == ["m.topictags"]  # no temp files left
+
+
+def _skops_nodes(path, class_name: str) -> list[dict]:
+    """The nodes of ``class_name`` in the skops schema of a model file."""
+    import io
+
+    with zipfile.ZipFile(path) as archive:
+        payload = archive.read("model.skops")
+    with zipfile.ZipFile(io.BytesIO(payload)) as inner:
+        schema = json.loads(inner.read("schema.json"))
+    found, stack = [], [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("__class__") == class_name:
+                found.append(node)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+@pytest.mark.parametrize("name", ["nmf", "sup"])
+def test_the_token_memo_is_not_saved(fitted, split, tmp_path, name):
+    _, test = split
+    model = fitted[name]
+    expected = model.suggest_tags(test, k=2)
+    assert model.cleaner_._memo  # filled by fit and suggest_tags
+    path = model.save(tmp_path / "m.topictags")
+    (cleaner,) = _skops_nodes(path, "TextCleaner")
+    attributes = set(cleaner["content"]["content"])
+    assert "protected" in attributes and "_memo" not in attributes
+    loaded = tt.load(path)
+    assert loaded.cleaner_._memo == {}
+    assert loaded.suggest_tags(test, k=2) == expected
+    assert loaded.cleaner_._memo  # rebuilt on use
 
 
 def test_missing_and_foreign_files(tmp_path):
@@ -97,6 +181,33 @@ def test_untrusted_types_inside_a_valid_archive_are_refused(tmp_path, fitted):
         tt.load(path)
 
 
+def _archive_holding(obj, tmp_path, fitted) -> Path:
+    """A valid model file (manifest, checksums) whose payload is ``obj``."""
+    import hashlib
+
+    import skops.io as sio
+
+    payload = sio.dumps(obj)
+    manifest = json.loads(
+        zipfile.ZipFile(fitted["base"].save(tmp_path / "ok.topictags")).read("manifest.json")
+    )
+    manifest["sha256"] = hashlib.sha256(payload).hexdigest()
+    del manifest["archive_sha256"]  # unsigned: what refuses it must be the type list
+    path = tmp_path / "odd.topictags"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("model.skops", payload)
+    return path
+
+
+def test_a_type_no_model_holds_is_refused(tmp_path, fitted):
+    # numpy.dtype objects are not trusted by skops by default and no tagger
+    # holds one (numpy scalar types, which vectorizers hold, are trusted).
+    path = _archive_holding({"model": np.dtype("float64")}, tmp_path, fitted)
+    with pytest.raises(ModelFileError, match="does not trust.*numpy.dtype"):
+        tt.load(path)
+
+
 def test_truncated_and_edited_files_are_detected(fitted, tmp_path):
     path = fitted["nmf"].save(tmp_path / "m.topictags")
     data = path.read_bytes()
@@ -124,15 +235,98 @@ def test_other_major_version_is_refused(fitted, tmp_path):
         tt.load(path)
 
 
-def test_interrupted_save_leaves_nothing(fitted, tmp_path, monkeypatch):
-    import skops.io as sio
+class _InterruptedFile:
+    """A file that writes half of the first chunk it is given, then is interrupted."""
 
-    def interrupted(*args, **kwargs):
+    def __init__(self, real, record):
+        self._real, self._record = real, record
+
+    def write(self, data):
+        data = memoryview(data).cast("B")
+        half = max(1, len(data) // 2)
+        self._real.write(data[:half])
+        self._real.flush()  # the half chunk reaches the disk: a truly partial file
+        self._record.append(half)
         raise KeyboardInterrupt
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._real.close()
+        return False
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+def _interrupted_save(model, path, monkeypatch, **kwargs) -> list[int]:
+    """Save ``model`` with every write to a file in ``path``'s folder interrupted
+    half-way; the byte counts written before each interruption are returned.
+
+    Files opened with ``open`` and with ``os.fdopen`` are both caught, so the
+    harness does not depend on how the writer opens its file.
+    """
+    import builtins
+    import os
+
+    written: list[int] = []
+    folder = path.parent.resolve()
+    real_open, real_fdopen = builtins.open, os.fdopen
+
+    def interrupting_open(file, mode="r", *args, **kw):
+        fh = real_open(file, mode, *args, **kw)
+        inside = isinstance(file, (str, os.PathLike)) and Path(file).resolve().parent == folder
+        return _InterruptedFile(fh, written) if inside and "w" in mode else fh
+
+    def interrupting_fdopen(fd, mode="r", *args, **kw):
+        fh = real_fdopen(fd, mode, *args, **kw)
+        return _InterruptedFile(fh, written) if "w" in mode else fh
+
+    monkeypatch.setattr(builtins, "open", interrupting_open)
+    monkeypatch.setattr(os, "fdopen", interrupting_fdopen)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.save(path, **kwargs)
+    finally:
+        monkeypatch.undo()
+    return written
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "overwrite"])
+def test_interrupted_save_leaves_no_partial_file_and_keeps_the_old_one(
+    fitted, tmp_path, monkeypatch, existing
+):
     path = tmp_path / "m.topictags"
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        fitted["base"].save(path)
-    assert list(tmp_path.iterdir()) == []
-    assert sio  # imported for the monkeypatched module's sake
+    if existing:
+        path.write_bytes(b"precious user data")
+    written = _interrupted_save(fitted["base"], path, monkeypatch, overwrite=existing)
+    assert written and written[0] > 0  # interrupted while a file held part of the model
+    if existing:
+        assert [p.name for p in tmp_path.iterdir()] == ["m.topictags"]
+        assert path.read_bytes() == b"precious user data"
+    else:
+        assert list(tmp_path.iterdir()) == []
+    # and the same save, uninterrupted, works
+    fitted["base"].save(path, overwrite=existing)
+    assert tt.load(path).tags_.tolist() == fitted["base"].tags_.tolist()
+
+
+def test_the_interruption_harness_catches_a_non_atomic_writer(fitted, tmp_path, monkeypatch):
+    # Negative control of the test above: a writer that writes straight into
+    # the destination leaves a half-written file, and the harness sees it.
+    from topictags.persistence import _io
+
+    def direct(path, chunks, *, overwrite, hint="overwrite=True"):
+        with open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+        return path
+
+    monkeypatch.setattr(_io, "write_atomic", direct)
+    path = tmp_path / "m.topictags"
+    path.write_bytes(b"precious user data")
+    written = _interrupted_save(fitted["base"], path, monkeypatch, overwrite=True)
+    assert written and path.exists()
+    assert path.read_bytes() != b"precious user data"  # clobbered by a partial model
+    assert path.stat().st_size == written[0]

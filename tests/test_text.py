@@ -1,3 +1,9 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from topictags.text import DOMAIN_STOP_WORDS, TextCleaner, html_to_text
@@ -60,6 +66,42 @@ def test_spacy_blank_engine_agrees_on_lemmas():
     cleaner = TextCleaner(spacy_model="en", protected={"c++"})
     tokens = cleaner.clean("Running queries against databases in c++")
     assert tokens == ["run", "query", "database", "c++"]
+
+
+_ORDER_TEXTS = [
+    "<p>Deploying an asp.net-core app next to a node.js server</p>",
+    "<p>Porting c++ code to objective-c; is vb.net like c#?</p><pre><code>x++</code></pre>",
+]
+
+
+def _fresh_process_tokens(protected: list[str]) -> list[list[str]]:
+    """What a spaCy cleaner gives in a process where no other cleaner ran."""
+    code = (
+        "import json, sys\n"
+        "from topictags.text import TextCleaner\n"
+        "protected, texts = json.loads(sys.stdin.read())\n"
+        "print(json.dumps(TextCleaner(spacy_model='en', protected=protected).clean_many(texts)))\n"
+    )
+    root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps([protected, _ORDER_TEXTS]),
+        capture_output=True, text=True, env=env, check=True, timeout=300,
+    )
+    return json.loads(done.stdout)
+
+
+def test_spacy_tokens_do_not_depend_on_which_cleaner_ran_first():
+    # Protected tags are special cases of the tokenizer; they must not leak
+    # into the pipeline every cleaner of the process shares.
+    protected = ["asp.net-core", "c++", "objective-c", "vb.net"]
+    with_tags = TextCleaner(spacy_model="en", protected=protected)
+    without = TextCleaner(spacy_model="en")
+    assert with_tags.clean_many(_ORDER_TEXTS)[0][:2] == ["deploy", "asp.net-core"]
+    after = without.clean_many(_ORDER_TEXTS)
+    assert after == _fresh_process_tokens([])
+    assert "asp.net-core" not in after[0]  # spaCy's own rules split it
+    assert with_tags.clean_many(_ORDER_TEXTS) == _fresh_process_tokens(protected)
 
 
 def test_unknown_spacy_model_is_a_clear_error():

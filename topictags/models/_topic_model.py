@@ -17,6 +17,9 @@ try:  # scikit-learn's coordinate-descent kernel of NMF: private, hence guarded
     from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
 except ImportError:  # pragma: no cover - other scikit-learn layout: NMF.transform is used
     _update_cdnmf_fast = None
+# Set when the kernel failed once (e.g. its signature changed): NMF.transform
+# is used from then on, without retrying the kernel at every call.
+_cdnmf_failed = False
 
 __all__ = ["METHODS", "TopicModel", "normalize_rows"]
 
@@ -272,7 +275,7 @@ class TopicModel:
         matrix, no rows) goes to scikit-learn, which validates it and raises.
         """
         nmf = self.model_
-        if _update_cdnmf_fast is None or not isinstance(nmf, NMF):
+        if _update_cdnmf_fast is None or _cdnmf_failed or not isinstance(nmf, NMF):
             return False
         if nmf.solver != "cd" or nmf.shuffle:
             return False
@@ -311,8 +314,12 @@ class TopicModel:
 
         The loop is scikit-learn's coordinate descent on W with H fixed (same
         kernel, start, stopping rule and warning), minus the per-call
-        validation and the per-iteration recomputation of constants.
+        validation and the per-iteration recomputation of constants. The
+        kernel is private to scikit-learn: if it fails in any way (another
+        signature, return type or behaviour), ``NMF.transform`` gives the
+        result, now and for every later call.
         """
+        global _cdnmf_failed
         nmf = self.model_
         Ht, HHt = self._nmf_gram()
         n_components = Ht.shape[1]
@@ -324,12 +331,16 @@ class TopicModel:
         permutation = np.arange(n_components, dtype=np.intp)
         violation_init = 0.0
         n_iter = 0
-        for n_iter in range(1, nmf.max_iter + 1):
-            violation = _update_cdnmf_fast(W, HHt, XHt, permutation)
-            if n_iter == 1:
-                violation_init = violation
-            if violation_init == 0 or violation / violation_init <= nmf.tol:
-                break
+        try:
+            for n_iter in range(1, nmf.max_iter + 1):
+                violation = _update_cdnmf_fast(W, HHt, XHt, permutation)
+                if n_iter == 1:
+                    violation_init = violation
+                if violation_init == 0 or violation / violation_init <= nmf.tol:
+                    break
+        except Exception:  # any failure of the private kernel, not only ImportError
+            _cdnmf_failed = True
+            return nmf.transform(X)
         if n_iter == nmf.max_iter and nmf.tol > 0:
             warnings.warn(
                 f"Maximum number of iterations {nmf.max_iter} reached. Increase it to "

@@ -43,6 +43,11 @@ _ZIP_ERRORS = (
     zlib.error, zipfile.LargeZipFile,
 )
 
+# The types of our model files that skops does not trust by default (its
+# defaults cover the scikit-learn estimators, numpy scalars and arrays, and
+# the builtin containers): found with skops.io.get_untrusted_types on files of
+# every tagger kind, and kept exactly so by tests/test_persistence.py. Every
+# entry widens what a file may make load instantiate: list no more.
 TRUSTED_TYPES: frozenset[str] = frozenset(
     {
         "topictags.tagging._topic_tagger.TopicTagger",
@@ -50,30 +55,13 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "topictags.tagging._baseline.MostFrequentTagger",
         "topictags.text._clean.TextCleaner",
         "topictags.models._topic_model.TopicModel",
-        "sklearn.feature_extraction.text.TfidfVectorizer",
-        "sklearn.feature_extraction.text.TfidfTransformer",
-        "sklearn.feature_extraction.text.CountVectorizer",
-        "sklearn.decomposition._nmf.NMF",
-        "sklearn.decomposition._lda.LatentDirichletAllocation",
-        "sklearn.multiclass.OneVsRestClassifier",
-        "sklearn.svm._classes.LinearSVC",
-        "sklearn.linear_model._logistic.LogisticRegression",
-        "sklearn.preprocessing._label.LabelBinarizer",
-        "sklearn.pipeline.FeatureUnion",
-        "sklearn.calibration.CalibratedClassifierCV",
+        # SupervisedTagger: the calibrated SVM's per-tag calibrators
         "sklearn.calibration._CalibratedClassifier",
         "sklearn.calibration._SigmoidCalibration",
-        "numpy.float64",
-        "numpy.float32",
-        "numpy.int64",
-        "numpy.int32",
-        "numpy.dtype",
-        "numpy.random.mtrand.RandomState",
+        # SupervisedTagger: the neighbours' training rows and labels
         "scipy.sparse._csr.csr_matrix",
+        # TextCleaner: protected tags and stop words
         "builtins.frozenset",
-        "builtins.set",
-        "builtins.slice",
-        "builtins.tuple",
     }
 )
 

@@ -42,7 +42,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     n_topics : int, default=40
     n_tags : int, default=50
         Size of the candidate tag vocabulary (most frequent training tags).
-    mapping : {"lexical", "cooccurrence", "blend"}, default="blend"
+    mapping : {"lexical", "cooccurrence", "blend", "logistic"}, default="blend"
     blend_weight : float, default=0.85
         Weight of the co-occurrence mapping in ``"blend"``.
     lift : float, default=0.5

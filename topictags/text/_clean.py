@@ -51,6 +51,27 @@ def _spacy_pipeline(name: str):
         ) from exc
 
 
+@functools.lru_cache(maxsize=8)
+def _spacy_tokenizer(name: str, special: tuple[str, ...]):
+    """The tokenizer of pipeline ``name`` with ``special`` as special cases.
+
+    The pipeline is cached and shared by every cleaner of the process, so
+    protection is added to a copy of its tokenizer, never to the pipeline
+    itself: otherwise one cleaner's tokens would depend on which cleaners
+    ran before it.
+    """
+    from spacy.tokenizer import Tokenizer
+
+    nlp = _spacy_pipeline(name)
+    if not special or not isinstance(nlp.tokenizer, Tokenizer):
+        return nlp.tokenizer  # custom tokenizers have no special cases to add
+    tokenizer = Tokenizer(nlp.vocab).from_bytes(nlp.tokenizer.to_bytes())
+    for tag in special:
+        # Special cases keep "c++" or "node.js" one token in spaCy too.
+        tokenizer.add_special_case(tag, [{"ORTH": tag}])
+    return tokenizer
+
+
 class TextCleaner:
     """Turn question HTML or plain text into a list of normalised tokens.
 
@@ -126,6 +147,18 @@ class TextCleaner:
         self.batch_size = batch_size
         self._memo: dict[str, str | None] = {}
 
+    def __getstate__(self) -> dict:
+        # The token memo (up to _CACHE_LIMIT entries) is a cache rebuilt on use:
+        # it does not belong in model files nor in copies.
+        state = self.__dict__.copy()
+        state.pop("_memo", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        # A memo from a file written before it was left out is dropped too.
+        self._memo = {}
+
     def get_params(self) -> dict:
         """Parameters as a JSON-serialisable dict (used by persistence)."""
         return {
@@ -184,13 +217,13 @@ class TextCleaner:
 
     def _spacy_tokens(self, texts: list[str]) -> list[list[str]]:
         nlp = _spacy_pipeline(self.spacy_model)
-        for tag in self.protected:
-            # Special cases keep "c++" or "node.js" one token in spaCy too.
-            if not tag.isalnum():
-                nlp.tokenizer.add_special_case(tag, [{"ORTH": tag}])
+        special = tuple(sorted(t for t in self.protected if not t.isalnum()))
+        tokenizer = _spacy_tokenizer(self.spacy_model, special)
         check_pos = self.spacy_model != "en" and nlp.has_pipe("tagger")
         out = []
-        for doc in nlp.pipe((t.lower() for t in texts), batch_size=self.batch_size):
+        # nlp.pipe runs the pipeline's components on the Docs of our tokenizer.
+        docs = (tokenizer(t.lower()) for t in texts)
+        for doc in nlp.pipe(docs, batch_size=self.batch_size):
             tokens = []
             for tok in doc:
                 text = tok.text

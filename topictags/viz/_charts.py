@@ -30,10 +30,15 @@ __all__ = [
     "plot_topic_trend",
 ]
 
-# Model-selection metrics, and whether a higher value is better.
+# Model-selection metrics, and whether a higher value is better: every column
+# of explore.select_n_topics but its parameters and timing (its coherence
+# measures are those of gensim's CoherenceModel; u_mass is negative, higher
+# is better). The tests check this against explore.COHERENCE_MEASURES.
 _SELECTION_METRICS = {
     "c_v": True,
     "c_npmi": True,
+    "c_uci": True,
+    "u_mass": True,
     "diversity": True,
     "perplexity": False,
     "reconstruction_error": False,
@@ -237,7 +242,7 @@ def plot_topic_tag_heatmap(
 
     Examples
     --------
-    >>> ax = plot_topic_tag_heatmap(tagger.mapping_, tagger.tags_, n_tags=15)  # doctest: +SKIP
+    >>> ax = plot_topic_tag_heatmap(tagger.topic_tag_, tagger.tags_, n_tags=15)  # doctest: +SKIP
     """
     matrix = as_matrix(topic_tag, "topic_tag")
     n_topics, n_all = matrix.shape
@@ -451,7 +456,9 @@ def plot_model_selection(
     x : str, default="n_topics"
     metrics : sequence of str, optional
         Columns to draw. By default those present among ``c_v``, ``c_npmi``,
-        ``diversity``, ``perplexity``, ``reconstruction_error``, ``jaccard``.
+        ``c_uci``, ``u_mass``, ``diversity``, ``perplexity``,
+        ``reconstruction_error``, ``jaccard`` (every measure of
+        :func:`topictags.explore.select_n_topics`).
     fig : Figure or SubFigure, optional
         Empty figure to draw into; a new one by default.
 
