@@ -116,6 +116,7 @@ MODELS = {
     "lda-gensim": lambda: tt.TopicTagger(
         "lda", n_topics=3, n_tags=6, min_df=1, backend="gensim", max_iter=2, random_state=0
     ),
+    "supervised": lambda: tt.SupervisedTagger(n_tags=6, min_df=1, random_state=0),
     "most-frequent": lambda: tt.MostFrequentTagger(n_tags=6),
 }
 
