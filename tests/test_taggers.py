@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import topictags as tt
-from topictags.errors import CorpusError, InputTextError, NotFittedError
+from topictags.errors import CorpusError, InputTextError, NotFittedError, ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -291,3 +291,32 @@ def test_compare_never_changes_caller_models_and_returns_the_fitted_ones(split, 
     # refit=False scores a fitted model as it is, without copying it
     _, reused = tt.compare([nmf], train, test, k=2, refit=False, return_models=True)
     assert reused[nmf.name] is nmf
+
+
+def test_small_corpus_says_how_many_topics_it_supports(tmp_path):
+    # A 30-question dump under the CLI's 40-topic default used to fail with
+    # "only 18 distinct terms for 20 topics" (or "cannot fit 40 topics on 30
+    # documents"), without saying which number would work.
+    questions = tt.load_questions(small_dump(tmp_path / "Posts.xml"))
+    with pytest.raises(ParameterError, match=r"supports at most (\d+) topics") as info:
+        tt.TopicTagger("nmf", n_topics=40, random_state=0).fit(questions)
+    import re
+
+    supported = int(re.search(r"pass n_topics=(\d+) or fewer", str(info.value)).group(1))
+    assert 3 <= supported < 30
+    fitted = tt.TopicTagger("nmf", n_topics=supported, random_state=0).fit(questions)
+    assert fitted.doc_topic_.shape == (30, supported)
+
+
+def test_lda_20_topics_on_30_questions(tmp_path):
+    rng = np.random.default_rng(0)
+    words = [f"term{i}" for i in range(60)]
+    rows = [
+        {"id": i, "title": " ".join(rng.choice(words, 6)), "body": " ".join(rng.choice(words, 30)),
+         "tags": [["python", "pandas"], ["css"], ["sql"]][i % 3],
+         "creation_date": "2014-01-23T21:26:09.000"}
+        for i in range(30)
+    ]
+    tagger = tt.TopicTagger("lda", n_topics=20, random_state=0).fit(pd.DataFrame(rows))
+    assert tagger.doc_topic_.shape == (30, 20)
+    assert tagger.topics()["prevalence"].sum() == pytest.approx(1.0, abs=1e-4)
