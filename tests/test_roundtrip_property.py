@@ -214,3 +214,26 @@ def test_cli_fit_then_suggest_on_a_real_dump_shape(tmp_path):
     suggested = run("suggest", "--model", "m.topictags", "pandas dataframe merge")
     assert suggested.returncode == 0, suggested.stderr
     assert "pandas" in suggested.stdout
+
+
+def test_representative_questions_link_to_each_questions_own_site(tmp_path):
+    # ids repeat across sites (beer 7 and coffee 7 are different questions):
+    # each link must go to the question's own site, Stack Overflow if unknown.
+    rows = [
+        {"id": i % 4, "title": w, "body": w, "tags": list(t), "creation_date": "2014-01-23"}
+        for i, (t, w) in enumerate(THEMES * 6)
+    ]
+    sites = ["beer.stackexchange.com", "coffee.stackexchange.com", "", "meta.stackexchange.com"]
+    frame = pd.DataFrame(rows).assign(id=range(24))
+    model = MODELS["nmf"]().fit(frame)
+    model.train_questions_["site"] = [sites[i % 4] for i in range(24)]
+    model.train_questions_["id"] = pd.array([i % 4 + 7 for i in range(24)], dtype="Int64")
+    for copied in (model, tt.load(model.save(tmp_path / "m.topictags"))):
+        links = pd.concat([copied.representative_questions(k, n=24) for k in range(3)])
+        expected = {
+            f"https://{sites[i % 4] or 'stackoverflow.com'}/questions/{i % 4 + 7}"
+            for i in range(24)
+        }
+        assert set(links["link"]) <= expected
+        assert any(link.startswith("https://beer.stackexchange.com/") for link in links["link"])
+        assert any(link.startswith("https://stackoverflow.com/") for link in links["link"])
