@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from topictags.errors import NotFittedError
+from topictags.errors import NotFittedError, ParameterError
 from topictags.models import TopicModel, normalize_rows
 
 DOCS = (
@@ -52,7 +52,7 @@ def test_gensim_transform_is_repeatable_in_one_process():
         ({"method": "nmf", "backend": "gensim"}, 30, "only available"),
         ({"method": "lda", "backend": "torch"}, 30, "backend must be"),
         ({"n_topics": 0}, 30, "positive integer"),
-        ({"n_topics": 50}, 30, "cannot fit 50 topics on 30"),
+        ({"n_topics": 50}, 30, "cannot fit 50 topics: this corpus supports at most 12"),
     ],
 )
 def test_bad_parameters(kwargs, n_docs, message):
@@ -113,3 +113,13 @@ def test_unusual_matrices_go_through_sklearn():
     assert not model._nmf_fast_path(negative)
     with pytest.raises(ValueError, match="[Nn]egative"):
         model.transform_matrix(negative)
+
+
+def test_too_many_topics_says_how_many_the_corpus_supports():
+    # 12 distinct terms, 30 documents: at most 12 topics, and 12 fit.
+    with pytest.raises(ParameterError, match=r"at most 12 topics .*pass n_topics=12 or fewer"):
+        TopicModel("nmf", 13, min_df=1, max_df=1.0).fit(DOCS)
+    assert TopicModel("nmf", 12, min_df=1, max_df=1.0, random_state=0).fit(DOCS).n_topics == 12
+    # fewer documents than terms: the documents are the limit
+    with pytest.raises(ParameterError, match=r"at most 3 topics .*and 3 documents"):
+        TopicModel("lda", 4, min_df=1, max_df=1.0).fit(DOCS[::10])

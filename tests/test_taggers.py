@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import topictags as tt
-from topictags.errors import CorpusError, InputTextError, NotFittedError
+from topictags.errors import CorpusError, InputTextError, NotFittedError, ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +178,145 @@ def test_params_roundtrip():
     assert "n_topics=9" in repr(tagger)
     with pytest.raises(ValueError, match="unknown parameter"):
         tagger.set_params(colour="red")
+
+
+def small_dump(path, n=30):
+    """A 30-question ``Posts.xml`` of the shape real dumps have (``.000``
+    dates, ``|a|b|`` tags), where most tags are rare and one is on every
+    question."""
+    themes = [
+        ("python|pandas", "pandas dataframe merge column groupby"),
+        ("javascript|jquery", "jquery click event handler selector"),
+        ("css|html", "css layout div margin float"),
+    ]
+    rows = []
+    for i in range(n):
+        tags, words = themes[i % 3]
+        extra = {0: "|numpy", 1: "|numpy", 2: "|ajax", 4: "|flexbox", 7: "|flexbox"}.get(i, "")
+        rows.append(
+            f'<row Id="{i + 1}" PostTypeId="1" CreationDate="2014-01-{1 + i % 28:02d}T21:26:09.000"'
+            f' Score="0" Title="{words} {i}" Body="&lt;p&gt;{words} question&lt;/p&gt;"'
+            f' Tags="|beginner|{tags}{extra}|" />'
+        )
+    path.write_text("<posts>\n" + "\n".join(rows) + "\n</posts>\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"classifier": "logistic"}, {"calibrate": False}, {"neighbors": 0}]
+)
+def test_supervised_fits_a_small_corpus_with_rare_tags(tmp_path, params):
+    # Tags on 1 or 2 questions, and one on every question: sklearn's 3-fold
+    # calibration used to raise a raw ValueError here.
+    questions = tt.load_questions(small_dump(tmp_path / "Posts.xml"))
+    sup = tt.SupervisedTagger(n_tags=12, min_df=1, random_state=0, **params).fit(questions)
+    counts = dict(zip(sup.tags_, sup.tag_counts_))
+    assert counts["beginner"] == 30 and counts["ajax"] == 1 and counts["numpy"] == 2
+    scores = sup.decision_function(["pandas dataframe merge", "css margin"])
+    assert np.isfinite(scores).all()
+    tags = sup.suggest_tags("pandas dataframe merge column", k=3)
+    assert "pandas" in tags or "python" in tags
+    assert tt.load(sup.save(tmp_path / "sup.topictags")).suggest_tags("css margin") == (
+        sup.suggest_tags("css margin")
+    )
+
+
+def test_supervised_rare_tag_rules(tmp_path):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+
+    questions = tt.load_questions(small_dump(tmp_path / "Posts.xml"))
+    sup = tt.SupervisedTagger(n_tags=12, min_df=1, random_state=0, neighbors=0).fit(questions)
+    by_tag = dict(zip(sup.tags_, sup.classifiers_))
+    assert by_tag["beginner"] is None  # on every question: constant score 1
+    assert sup.decision_function(["anything at all css"])[0][list(sup.tags_).index("beginner")] == 1
+    assert isinstance(by_tag["ajax"], LogisticRegression)  # 1 question: no CV possible
+    assert isinstance(by_tag["numpy"], CalibratedClassifierCV) and by_tag["numpy"].cv == 2
+    assert isinstance(by_tag["python"], CalibratedClassifierCV) and by_tag["python"].cv == 3
+
+
+class _Broken(tt.MostFrequentTagger):
+    name = "broken"
+
+    def fit(self, questions, y=None):
+        raise RuntimeError("boom: this model cannot fit")
+
+
+class _Interrupted(tt.MostFrequentTagger):
+    name = "interrupted"
+
+    def fit(self, questions, y=None):
+        raise KeyboardInterrupt
+
+
+def test_compare_keeps_the_other_rows_when_one_model_fails(split):
+    train, test = split
+    base = tt.MostFrequentTagger(n_tags=8)
+    with pytest.warns(RuntimeWarning, match="1 of 2 models failed"):
+        table = tt.compare([_Broken(n_tags=8), base], train, test, k=2)
+    assert table.index.tolist() == ["most-frequent", "broken"]
+    assert table.loc["broken", "error"] == "RuntimeError: boom: this model cannot fit"
+    assert np.isnan(table.loc["broken", "jaccard"])
+    assert table.loc["most-frequent", "error"] == ""
+    assert table.loc["most-frequent", "jaccard"] > 0
+
+
+def test_compare_small_corpus_with_supervised_gives_a_full_table(tmp_path):
+    questions = tt.load_questions(small_dump(tmp_path / "Posts.xml"))
+    models = [
+        tt.SupervisedTagger(n_tags=12, min_df=1, random_state=0),
+        tt.TopicTagger("nmf", n_topics=3, n_tags=12, min_df=1, random_state=0),
+        tt.MostFrequentTagger(n_tags=12),
+    ]
+    table = tt.compare(models, questions.iloc[:24], questions.iloc[24:], k=2)
+    assert "error" not in table.columns and table["jaccard"].notna().all()
+
+
+def test_compare_is_stopped_by_keyboard_interrupt(split):
+    train, test = split
+    with pytest.raises(KeyboardInterrupt):
+        tt.compare([_Interrupted(n_tags=8), tt.MostFrequentTagger(n_tags=8)], train, test)
+
+
+def test_compare_never_changes_caller_models_and_returns_the_fitted_ones(split, nmf):
+    train, test = split
+    unfitted = tt.MostFrequentTagger(n_tags=8)
+    before = nmf.topic_tag_.copy()
+    table, fitted = tt.compare([unfitted, nmf], train, test, k=2, return_models=True)
+    assert not hasattr(unfitted, "tags_")  # was fitted in place before
+    np.testing.assert_array_equal(nmf.topic_tag_, before)
+    assert list(fitted) == ["most-frequent", nmf.name]
+    assert fitted["most-frequent"] is not unfitted and fitted[nmf.name] is not nmf
+    assert fitted["most-frequent"].suggest_tags("x", k=2) == unfitted.fit(train).tags_[:2].tolist()
+    # refit=False scores a fitted model as it is, without copying it
+    _, reused = tt.compare([nmf], train, test, k=2, refit=False, return_models=True)
+    assert reused[nmf.name] is nmf
+
+
+def test_small_corpus_says_how_many_topics_it_supports(tmp_path):
+    # A 30-question dump under the CLI's 40-topic default used to fail with
+    # "only 18 distinct terms for 20 topics" (or "cannot fit 40 topics on 30
+    # documents"), without saying which number would work.
+    questions = tt.load_questions(small_dump(tmp_path / "Posts.xml"))
+    with pytest.raises(ParameterError, match=r"supports at most (\d+) topics") as info:
+        tt.TopicTagger("nmf", n_topics=40, random_state=0).fit(questions)
+    import re
+
+    supported = int(re.search(r"pass n_topics=(\d+) or fewer", str(info.value)).group(1))
+    assert 3 <= supported < 30
+    fitted = tt.TopicTagger("nmf", n_topics=supported, random_state=0).fit(questions)
+    assert fitted.doc_topic_.shape == (30, supported)
+
+
+def test_lda_20_topics_on_30_questions(tmp_path):
+    rng = np.random.default_rng(0)
+    words = [f"term{i}" for i in range(60)]
+    rows = [
+        {"id": i, "title": " ".join(rng.choice(words, 6)), "body": " ".join(rng.choice(words, 30)),
+         "tags": [["python", "pandas"], ["css"], ["sql"]][i % 3],
+         "creation_date": "2014-01-23T21:26:09.000"}
+        for i in range(30)
+    ]
+    tagger = tt.TopicTagger("lda", n_topics=20, random_state=0).fit(pd.DataFrame(rows))
+    assert tagger.doc_topic_.shape == (30, 20)
+    assert tagger.topics()["prevalence"].sum() == pytest.approx(1.0, abs=1e-4)

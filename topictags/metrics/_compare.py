@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 from collections.abc import Sequence
 
 import pandas as pd
 
+from ..errors import ParameterError
 from ._tags import tag_scores
 
 __all__ = ["compare", "evaluate", "evaluation_set"]
@@ -76,8 +78,15 @@ def compare(
     refit: bool = True,
     tracking: str | None = None,
     progress: bool = False,
-) -> pd.DataFrame:
+    return_models: bool = False,
+):
     """Fit (or reuse) several taggers and score them on one metric.
+
+    The caller's objects are never changed: a model to fit is cloned first
+    (:func:`sklearn.base.clone`, a deep copy for objects without
+    ``get_params``) and the clone is fitted. A model that fails to fit or to
+    score does not take the table down: its row shows the error and the
+    others are still scored (a ``KeyboardInterrupt`` still stops).
 
     Parameters
     ----------
@@ -88,61 +97,112 @@ def compare(
     train, test : DataFrame, path or glob
     k : int, default=3
     refit : bool, default=True
-        Fit every model on ``train`` (fitted ones are copied first, so the
-        caller's objects are not changed). ``False`` fits only unfitted models.
+        Fit (a clone of) every model on ``train``. ``False`` fits only
+        unfitted models and scores fitted ones as they are.
     tracking : {"mlflow"}, optional
-        Also log each model's parameters and metrics to MLflow.
+        Also log each successful model's parameters and metrics to MLflow.
     progress : bool, default=False
         Show a progress bar over the models (tqdm; in a terminal or a
         notebook only, quiet when the output is piped).
+    return_models : bool, default=False
+        Also return the fitted models, so that they need not be fitted again.
 
     Returns
     -------
-    DataFrame
+    table : DataFrame
         One row per model (index ``model``): ``jaccard``, ``precision@k``,
         ``recall@k``, ``f1``, ``n_questions``, ``fit_seconds``,
-        ``suggestions_per_second``; sorted by Jaccard, best first.
+        ``suggestions_per_second``; sorted by Jaccard, best first. When a
+        model failed, an ``error`` column holds its message (``""`` for the
+        others), its metrics are NaN and it comes last; a warning says so.
+    models : dict, only with ``return_models=True``
+        Model label (the table's index) -> the fitted model that was scored
+        (``None`` for a model that failed), in the order they were given.
 
     Examples
     --------
-    >>> tt.compare([nmf, lda, sup, tt.MostFrequentTagger()], train, test, k=3)  # doctest: +SKIP
+    >>> table, fitted = tt.compare(
+    ...     [nmf, sup, tt.MostFrequentTagger()], train, test, k=3, return_models=True
+    ... )  # doctest: +SKIP
+    >>> fitted["most-frequent"].suggest_tags("anything")  # doctest: +SKIP
     """
     from tqdm.auto import tqdm
 
     from ..corpus import load_questions
 
     if not models:
-        raise ValueError("no model to compare")
+        raise ParameterError("no model to compare: pass a list of taggers")
     train, test = load_questions(train), load_questions(test)
     rows, fitted = [], []
     # disable=None: tqdm hides the bar when the output is not a terminal.
     bar = tqdm(models, desc="compare", unit="model", disable=None if progress else True)
     for model in bar:
         bar.set_postfix_str(getattr(model, "name", type(model).__name__))
-        is_fitted = _is_fitted(model)
-        if refit or not is_fitted:
-            model = copy.deepcopy(model) if is_fitted else model
-            start = time.perf_counter()
-            model.fit(train)
-            fit_seconds = time.perf_counter() - start
-        else:
-            fit_seconds = getattr(model, "fit_seconds_", float("nan"))
-        row = {"model": _label(model, rows), **evaluate(model, test, k=k)}
-        row["fit_seconds"] = fit_seconds
+        row, used = _score_one(model, train, test, k=k, refit=refit)
+        row = {"model": _label(model, rows), **row}
         rows.append(row)
-        fitted.append(model)
+        fitted.append(used)
     table = pd.DataFrame(rows).set_index("model")
-    table = table[
-        ["jaccard", "precision@k", "recall@k", "f1", "n_questions", "fit_seconds",
-         "suggestions_per_second"]
-    ].sort_values("jaccard", ascending=False)
+    columns = ["jaccard", "precision@k", "recall@k", "f1", "n_questions", "fit_seconds",
+               "suggestions_per_second"]
+    failed = table["error"] != ""
+    if failed.any():
+        columns.append("error")
+        warnings.warn(
+            f"{int(failed.sum())} of {len(table)} models failed and are scored NaN "
+            f"(see the table's 'error' column): {', '.join(table.index[failed])}",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    table = table[columns].sort_values("jaccard", ascending=False, na_position="last")
     if tracking is not None:
         from ..tracking import log_comparison
 
         # Tracking sits below metrics: it is told each row's model here.
-        by_label = {row["model"]: model for row, model in zip(rows, fitted)}
-        log_comparison(table, by_label, k=k, backend=tracking)
+        # Failed models have nothing to log (no metrics, no fitted model).
+        by_label = {r["model"]: m for r, m in zip(rows, fitted) if not r["error"]}
+        scored = table[table.index.isin(list(by_label))]
+        log_comparison(scored.drop(columns="error", errors="ignore"), by_label, k=k,
+                       backend=tracking)
+    if return_models:
+        return table, {r["model"]: m for r, m in zip(rows, fitted)}
     return table
+
+
+def _score_one(model, train, test, *, k: int, refit: bool):
+    """(row of metrics, the model scored) for one model; errors go in the row."""
+    used = None
+    try:
+        if refit or not _is_fitted(model):
+            used = _fresh_copy(model)
+            start = time.perf_counter()
+            used.fit(train)
+            fit_seconds = time.perf_counter() - start
+        else:
+            used = model
+            fit_seconds = getattr(model, "fit_seconds_", float("nan"))
+        row = {**evaluate(used, test, k=k), "fit_seconds": fit_seconds, "error": ""}
+    except Exception as exc:  # one model's failure must not lose the others' rows
+        row = {name: float("nan") for name in _METRICS}
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        return row, None
+    return row, used
+
+
+_METRICS = ("jaccard", "precision@k", "recall@k", "f1", "n_questions", "fit_seconds",
+            "suggestions_per_second")
+
+
+def _fresh_copy(model):
+    """An unfitted copy with the same parameters, the caller's object untouched."""
+    from sklearn.base import clone
+
+    if hasattr(model, "get_params"):
+        try:
+            return clone(model)
+        except (TypeError, RuntimeError):  # get_params that does not follow the contract
+            pass
+    return copy.deepcopy(model)
 
 
 def _is_fitted(model) -> bool:

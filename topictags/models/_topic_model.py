@@ -11,7 +11,7 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from ..errors import NotFittedError
+from ..errors import CorpusError, NotFittedError, ParameterError
 
 try:  # scikit-learn's coordinate-descent kernel of NMF: private, hence guarded
     from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
@@ -122,12 +122,21 @@ class TopicModel:
         if not isinstance(self.n_topics, (int, np.integer)) or self.n_topics < 1:
             raise ValueError(f"n_topics must be a positive integer, got {self.n_topics!r}")
 
-    def _validate(self, n_docs: int) -> None:
-        self.validate_params()
-        if n_docs < self.n_topics:
-            raise ValueError(
-                f"cannot fit {self.n_topics} topics on {n_docs} documents: "
-                "use fewer topics or more documents"
+    def supported_topics(self, n_docs: int, n_terms: int) -> int:
+        """The most topics a corpus of ``n_docs`` documents and ``n_terms``
+        distinct terms (after ``min_df``/``max_df``) can give: one topic per
+        document or per term at most (NMF's initialisation needs both)."""
+        return min(n_docs, n_terms)
+
+    def _check_supported(self, n_docs: int, n_terms: int) -> None:
+        supported = self.supported_topics(n_docs, n_terms)
+        if self.n_topics > supported:
+            raise ParameterError(
+                f"cannot fit {self.n_topics} topics: this corpus supports at most "
+                f"{supported} topics (it has {n_terms} distinct terms after "
+                f"min_df={self.min_df!r}, max_df={self.max_df!r}, and {n_docs} documents); "
+                f"pass n_topics={supported} or fewer, or fit on more questions"
+                + (" or lower min_df" if n_terms <= n_docs else "")
             )
 
     def _make_vectorizer(self):
@@ -152,20 +161,16 @@ class TopicModel:
 
     def fit_transform(self, docs: Sequence[str]) -> np.ndarray:
         """Fit, and return the training documents' topic mixtures (rows sum to 1)."""
-        self._validate(len(docs))
+        self.validate_params()
         self.vectorizer_ = self._make_vectorizer()
         try:
             X = self.vectorizer_.fit_transform(docs)
         except ValueError as exc:  # e.g. "empty vocabulary" after min_df/max_df
-            raise ValueError(
+            raise CorpusError(
                 f"no usable terms to fit a topic model on {len(docs)} documents ({exc}); "
                 "lower min_df or check that the texts are not empty after cleaning"
             ) from exc
-        if X.shape[1] < self.n_topics:
-            raise ValueError(
-                f"only {X.shape[1]} distinct terms for {self.n_topics} topics; "
-                "use fewer topics or lower min_df"
-            )
+        self._check_supported(*X.shape)
         self.feature_names_ = np.asarray(self.vectorizer_.get_feature_names_out(), dtype=str)
         counts = X if self.method == "lda" else self._counts(docs)
         self.term_frequency_ = np.asarray(counts.sum(axis=0)).ravel()

@@ -9,7 +9,6 @@ from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
 from ..text import html_to_text
@@ -28,6 +27,20 @@ class SupervisedTagger(BaseTagger):
     regression's own, or the linear SVM's margins calibrated per tag (Platt
     scaling, 3-fold) so that tags can be ranked against each other; the
     ``k`` best tags are suggested.
+
+    Rare tags (small corpora) are handled per tag, by how many training
+    questions have the tag, or lack it, whichever is fewer:
+
+    - 3 or more: as above (3-fold Platt scaling);
+    - 2: Platt scaling with 2 folds;
+    - 1: cross-validation is impossible, so the tag gets logistic
+      regression's own probabilities (same ``C``) instead of a calibrated SVM;
+    - 0 (the tag is on every training question): a constant score of 1,
+      no classifier.
+
+    With ``classifier="logistic"`` or ``calibrate=False`` only the last rule
+    applies. On corpora of a few thousand questions every candidate tag is in
+    the first case and nothing changes.
 
     Parameters
     ----------
@@ -76,7 +89,11 @@ class SupervisedTagger(BaseTagger):
         Word features of the cleaned text.
     char_vectorizer_ : TfidfVectorizer or None
         Character n-grams of the raw text (``char_ngrams=True``).
-    classifier_ : OneVsRestClassifier
+    classifiers_ : list of estimators, length n_tags
+        The fitted binary classifier of each tag, in ``tags_`` order
+        (``None`` for a tag on every training question).
+    constant_scores_ : ndarray, shape (n_tags,)
+        Score of the tags without a classifier (NaN for the others).
     neighbor_matrix_ : sparse matrix, shape (n_train, n_word_features)
         Word TF-IDF rows of the training questions (when ``neighbors > 0``).
     neighbor_labels_ : sparse matrix, shape (n_train, n_tags)
@@ -167,26 +184,58 @@ class SupervisedTagger(BaseTagger):
         else:
             words = X
         Y = labels.toarray().astype(int)
-        constant = (Y.min(axis=0) == Y.max(axis=0))
-        if constant.any():
-            # A tag on every (or no) question cannot be learned one-vs-rest;
-            # this only happens on tiny corpora.
-            raise ValueError(
-                "every candidate tag needs training questions with and without it; "
-                f"these tags are constant: {', '.join(self.tags_[constant][:5])}"
-            )
-        if self.classifier == "svm":
-            base = LinearSVC(C=self.C, random_state=self.random_state)
-            if self.calibrate:
-                base = CalibratedClassifierCV(base, cv=3, method="sigmoid")
-        else:
-            base = LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)
-        self.classifier_ = OneVsRestClassifier(base, n_jobs=self.n_jobs).fit(X, Y)
+        self.classifiers_, self.constant_scores_ = self._fit_classifiers(X, Y)
         if self.neighbors:
             self.neighbor_matrix_ = words
             self.neighbor_labels_ = labels.tocsr()
         self.fit_seconds_ = time.perf_counter() - start
         return self
+
+    def _base_estimator(self, rarest: int):
+        """The per-tag estimator for a tag whose rarer class has ``rarest`` questions."""
+        if self.classifier == "logistic":
+            return LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)
+        svm = LinearSVC(C=self.C, random_state=self.random_state)
+        if not self.calibrate:
+            return svm
+        if rarest >= 2:
+            # Platt scaling needs each class in every fold: fewer folds for
+            # tags with fewer than 3 questions with (or without) them.
+            return CalibratedClassifierCV(svm, cv=min(3, rarest), method="sigmoid")
+        # One question with (or without) the tag cannot be cross-validated:
+        # logistic regression's own probabilities, on the same scale.
+        return LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)
+
+    def _fit_classifiers(self, X, Y: np.ndarray):
+        """One fitted estimator per tag (None for a constant tag) and the constant scores."""
+        from joblib import Parallel, delayed
+
+        positives = Y.sum(axis=0)
+        rarest = np.minimum(positives, Y.shape[0] - positives)
+        constant = np.where(rarest == 0, (positives > 0).astype(np.float64), np.nan)
+        learned = np.flatnonzero(rarest > 0)
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_binary)(
+                self._base_estimator(int(rarest[t])), X, np.ascontiguousarray(Y[:, t])
+            )
+            for t in learned
+        )
+        estimators: list = [None] * Y.shape[1]
+        for t, estimator in zip(learned, fitted):
+            estimators[t] = estimator
+        return estimators, constant
+
+    def _classifier_scores(self, X) -> np.ndarray:
+        """Per-tag scores: probabilities (or SVM margins when not calibrated)."""
+        scores = np.empty((X.shape[0], len(self.classifiers_)))
+        for t, estimator in enumerate(self.classifiers_):
+            if estimator is None:  # a tag on every training question
+                scores[:, t] = self.constant_scores_[t]
+            elif hasattr(estimator, "predict_proba"):
+                scores[:, t] = estimator.predict_proba(X)[:, 1]
+            else:
+                scores[:, t] = estimator.decision_function(X)
+        return scores
 
     def _raw_texts(self, titles: list[str], bodies: list[str]) -> list[str]:
         weight = self.title_weight
@@ -223,11 +272,14 @@ class SupervisedTagger(BaseTagger):
         if self.char_vectorizer_ is not None:
             chars = self.char_vectorizer_.transform(self._raw_texts(titles, bodies))
             X = sparse.hstack([words, chars], format="csr")
-        if self.classifier == "logistic" or self.calibrate:
-            scores = self.classifier_.predict_proba(X)
-        else:
-            scores = self.classifier_.decision_function(X)
+        scores = self._classifier_scores(X)
         if self.neighbors and self.neighbor_weight:
             w = self.neighbor_weight
             scores = (1 - w) * scores + w * self._neighbor_votes(words)
         return scores, evidence
+
+
+def _fit_binary(estimator, X, y):
+    # What OneVsRestClassifier does per label, so the fitted estimators (and
+    # their scores) are the same as with it.
+    return estimator.fit(X, y)

@@ -81,9 +81,9 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         Number of in-vocabulary tokens of each training document.
     term_frequency_ : ndarray, shape (n_features,)
         Count of each vocabulary term in the training documents.
-    train_questions_ : DataFrame, shape (n_train, 4)
-        ``id``, ``title``, ``tags`` and ``creation_date`` of the training
-        questions (for browsing topics).
+    train_questions_ : DataFrame, shape (n_train, 5)
+        ``id``, ``title``, ``tags``, ``creation_date`` and ``site`` of the
+        training questions (for browsing topics and linking to them).
     fit_seconds_ : float
 
     Examples
@@ -170,7 +170,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             self.model_.components_, self.model_.feature_names_, self.tags_, self._tag_terms
         )
         self.topic_tag_ = self._mapping_matrix()
-        self.train_questions_ = corpus[["id", "title", "tags", "creation_date"]].reset_index(
+        kept = ["id", "title", "tags", "creation_date", "site"]
+        self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
             drop=True
         )
         self.fit_seconds_ = time.perf_counter() - start
@@ -178,34 +179,43 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
     def __getstate__(self) -> dict:
         # DataFrames cannot go through skops' safe loader: store plain columns.
+        # Dates go as int64 nanoseconds since the epoch (NaT is numpy's own
+        # sentinel, the smallest int64): a typed, exact form. ISO strings
+        # re-parsed with an inferred format broke on the mixed
+        # ``...:09`` / ``...:09.123`` values of real dumps.
         state = self.__dict__.copy()
         frame = state.pop("train_questions_", None)
         if frame is not None:
-            state["train_questions_"] = {
+            columns = {
                 "id": [None if pd.isna(v) else int(v) for v in frame["id"]],
                 "title": frame["title"].tolist(),
                 "tags": [list(t) for t in frame["tags"]],
-                "creation_date": [
-                    None if pd.isna(v) else pd.Timestamp(v).isoformat()
-                    for v in frame["creation_date"]
-                ],
-                "date_dtype": str(frame["creation_date"].dtype),
+                "creation_date_ns": _date_nanoseconds(frame["creation_date"]),
             }
+            if "site" in frame.columns:
+                columns["site"] = [str(v) for v in frame["site"].fillna("")]
+            state["train_questions_"] = columns
         return state
 
     def __setstate__(self, state: dict) -> None:
         columns = state.get("train_questions_")
         if isinstance(columns, dict):
-            state["train_questions_"] = pd.DataFrame(
-                {
-                    "id": pd.array(columns["id"], dtype="Int64"),
-                    "title": pd.Series(columns["title"], dtype=object),
-                    "tags": pd.Series(columns["tags"], dtype=object),
-                    "creation_date": pd.to_datetime(columns["creation_date"]).astype(
-                        columns.get("date_dtype", "datetime64[ns]")
-                    ),
-                }
-            )
+            if "creation_date_ns" in columns:
+                ns = np.asarray(columns["creation_date_ns"], dtype=np.int64)
+                dates = pd.Series(ns.view("datetime64[ns]"), dtype="datetime64[ns]")
+            else:  # files written before 2026-12 stored ISO strings
+                dates = pd.to_datetime(
+                    pd.Series(columns["creation_date"], dtype=object), format="ISO8601"
+                ).astype("datetime64[ns]")
+            frame = {
+                "id": pd.array(columns["id"], dtype="Int64"),
+                "title": pd.Series(columns["title"], dtype=object),
+                "tags": pd.Series(columns["tags"], dtype=object),
+                "creation_date": dates,
+            }
+            if "site" in columns:
+                frame["site"] = pd.Series(columns["site"], dtype=object)
+            state["train_questions_"] = pd.DataFrame(frame)
         self.__dict__.update(state)
 
     def _tag_terms(self, tag: str) -> list[str]:
@@ -296,3 +306,11 @@ class TopicTagger(VisualizeMixin, BaseTagger):
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _date_nanoseconds(dates: pd.Series) -> np.ndarray:
+    """Naive dates as int64 nanoseconds since the epoch, NaT as numpy's NaT value."""
+    values = pd.to_datetime(dates)
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return values.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..corpus._sites import question_url
 from ..errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,9 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyLDAvis import PreparedData
 
 __all__ = ["VisualizeMixin"]
-
-QUESTION_URL = "https://stackoverflow.com/questions/{}"
-
 
 def _positive_int(value: Any, name: str) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
@@ -371,8 +369,9 @@ class VisualizeMixin:
             At most ``n`` rows, heaviest first (questions with no weight on
             the topic are never listed): ``id``, ``title``, ``tags``,
             ``weight`` (the topic's share of the question, in [0, 1]) and
-            ``link`` (``https://stackoverflow.com/questions/<id>``; missing,
-            ``pd.isna``, without an id).
+            ``link`` (``https://<site>/questions/<id>`` on the question's own
+            site, Stack Overflow when unknown; missing, ``pd.isna``, without
+            an id).
 
         Examples
         --------
@@ -389,9 +388,13 @@ class VisualizeMixin:
         # Stable: equal weights keep training order, run after run.
         order = np.argsort(-weights, kind="stable")[:n]
         order = order[weights[order] > 0]
-        frame = self.train_questions_.iloc[order][["id", "title", "tags"]].reset_index(drop=True)
+        train = self.train_questions_.iloc[order]
+        frame = train[["id", "title", "tags"]].reset_index(drop=True)
         frame["weight"] = weights[order]
-        frame["link"] = [None if pd.isna(i) else QUESTION_URL.format(int(i)) for i in frame["id"]]
+        # Each question links to its own site (models fitted before the site
+        # column existed link to Stack Overflow).
+        sites = train["site"].tolist() if "site" in train.columns else [""] * len(train)
+        frame["link"] = [question_url(site, i) for site, i in zip(sites, frame["id"])]
         return frame
 
     # -- notebook widget --------------------------------------------------------
