@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from topictags.errors import OutputExistsError
+from topictags.errors import OutputExistsError, ParameterError
 from topictags.viz import (
     _browser,
     ldavis_html,
@@ -125,17 +125,21 @@ def _bad(model, **changes):
         ({"topic_term": -np.ones((N_TOPICS, N_TERMS))}, "negative"),
         ({"topic_term": np.full((N_TOPICS, N_TERMS), np.nan)}, "NaN"),
         ({"topic_term": np.ones(N_TERMS)}, "2-D"),
-        ({"topic_term": np.ones((1, N_TERMS)), "doc_topic": np.ones((N_DOCS, 1))}, "at least 2"),
+        ({"topic_term": np.ones((N_TOPICS, 0))}, "empty"),
     ],
 )
 def test_prepare_ldavis_rejects_bad_input(model, changes, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ParameterError, match=match):
         prepare_ldavis(**_bad(model, **changes))
 
 
-@pytest.mark.parametrize(("kw", "match"), [({"R": 0}, "R must"), ({"lambda_step": 0}, "lambda")])
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [({"R": 0}, "R must"), ({"R": True}, "R must"), ({"lambda_step": 0}, "lambda"),
+     ({"lambda_step": "0.1"}, "lambda")],
+)
 def test_prepare_ldavis_rejects_bad_options(model, kw, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ParameterError, match=match):
         prepare_ldavis(*model, **kw)
 
 
@@ -169,7 +173,7 @@ def test_page_escapes_terms_inside_the_script(page):
 
 def test_page_shows_escaped_labels_and_title(page):
     assert EVIL_LABEL not in page
-    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page  # markupsafe's escapes
     assert "css &amp; html" in page
     assert "<title>&lt;b&gt;Topics&lt;/b&gt;</title>" in page
     rows = re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>", page)
@@ -204,12 +208,12 @@ def test_page_without_labels(evil_prepared):
     [(["a", "b"], "2 labels but there are 4"), ([1, 2, 3, 4], "must be a str"), ("abcd", "str")],
 )
 def test_page_rejects_bad_labels(evil_prepared, labels, match):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ParameterError, match=match):
         ldavis_html(evil_prepared, topic_labels=labels)
 
 
 def test_page_rejects_other_objects():
-    with pytest.raises(ValueError, match="prepare_ldavis"):
+    with pytest.raises(ParameterError, match="prepare_ldavis"):
         ldavis_html({"mdsDat": {}})
 
 

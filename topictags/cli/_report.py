@@ -1,32 +1,38 @@
 """Files written by ``topictags explore`` and ``topictags report``.
 
 Every page is self-contained (charts embedded as PNG data, no request to any
-host) and every string that comes from the corpus is HTML-escaped.
+host) and rendered from the Jinja2 templates of ``topictags/viz/templates``
+with autoescaping, so every string that comes from the corpus is inserted as
+text. Topics are labelled by :meth:`TopicTagger.topic_labels
+<topictags.tagging.TopicTagger.topic_labels>`, as on the pyLDAvis page and in
+the notebook browser.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .._files import write_atomic
-from ..errors import OutputExistsError
+from ..errors import OutputExistsError, ParameterError
 
 __all__ = ["write_explore", "write_report"]
 
-# Nothing on the page may load or run: images are inline data, style is inline.
-_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-img { max-width: 100%; }
-"""
+# Representative questions listed per topic in the report's topic table.
+_QUESTIONS_PER_TOPIC = 2
+# Topics drawn in the top-terms and topic-tag charts (all are in the table).
+_CHART_TOPICS = 12
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 def _atomic_write(path: Path, data: bytes, *, force: bool) -> Path:
@@ -42,10 +48,6 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _topic_labels(tagger, n: int = 3) -> list[str]:
-    return [", ".join(t for t, _ in tagger.topic_tags(k, n)) for k in range(tagger.model_.n_topics)]
-
-
 def _charts(tagger, table: pd.DataFrame | None = None) -> dict[str, bytes]:
     import matplotlib
 
@@ -53,8 +55,8 @@ def _charts(tagger, table: pd.DataFrame | None = None) -> dict[str, bytes]:
     from .. import viz
 
     model = tagger.model_
-    labels = _topic_labels(tagger)
-    shown = list(range(min(12, model.n_topics)))
+    labels = tagger.topic_labels()
+    shown = list(range(min(_CHART_TOPICS, model.n_topics)))
     charts = {
         "top_terms": viz.plot_top_terms(
             model.components_, model.feature_names_, topics=shown, topic_labels=labels
@@ -70,9 +72,14 @@ def _charts(tagger, table: pd.DataFrame | None = None) -> dict[str, bytes]:
 
 
 def write_explore(tagger, folder: Path, *, force: bool = False) -> list[Path]:
-    """The pyLDAvis page and PNG charts of a fitted topic tagger in ``folder``."""
-    from .. import viz
+    """The pyLDAvis page and PNG charts of a fitted topic tagger in ``folder``.
 
+    Raises
+    ------
+    OutputExistsError
+        One of the files exists and ``force`` is false.
+    """
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     targets = [folder / "topics.html"] + [
         folder / f"{name}.png" for name in ("top_terms", "topic_tags", "prevalence")
@@ -80,47 +87,83 @@ def write_explore(tagger, folder: Path, *, force: bool = False) -> list[Path]:
     existing = [str(p) for p in targets if p.exists()]
     if existing and not force:
         raise OutputExistsError(f"{', '.join(existing)} exist(s); pass --force to overwrite")
-    model = tagger.model_
-    prepared = viz.prepare_ldavis(
-        model.components_, tagger.doc_topic_, tagger.doc_lengths_,
-        model.feature_names_, tagger.term_frequency_,
-    )
-    written = [viz.save_ldavis(prepared, targets[0], topic_labels=_topic_labels(tagger),
-                               overwrite=force)]
+    # The façade labels the topics with topic_labels(), as everywhere else.
+    written = [tagger.save_ldavis(targets[0], overwrite=force)]
     for name, data in _charts(tagger).items():
         written.append(_atomic_write(folder / f"{name}.png", data, force=force))
     return written
 
 
-def _img(data: bytes, alt: str) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{encoded}">'
-
-
-def _corpus_stats(train: pd.DataFrame, test: pd.DataFrame) -> tuple[str, str]:
+def _corpus_stats(train: pd.DataFrame, test: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     questions = pd.concat([train, test], ignore_index=True)
-    counts = questions["tags"].explode().value_counts()
+    counts = questions["tags"].explode().dropna().value_counts()
     stats = pd.DataFrame(
         {
             "value": [
                 len(train), len(test), counts.size,
-                round(questions["tags"].map(len).mean(), 2),
+                round(float(questions["tags"].map(len).mean()), 2),
                 int(questions["title"].str.len().median()),
                 int(questions["body"].str.len().median()),
             ]
         },
         index=["training questions", "test questions", "distinct tags", "mean tags per question",
                "median title length (characters)", "median body length (characters of HTML)"],
+        dtype=object,  # counts stay integers next to the mean
     )
     top = counts.head(20).rename_axis("tag").reset_index(name="questions")
-    return stats.to_html(escape=True), top.to_html(index=False, escape=True)
+    return stats, top
+
+
+def _topic_rows(tagger) -> pd.DataFrame:
+    """One row per topic: label, top terms, representative questions with links."""
+    from ..viz._links import question_links
+    from ..viz._templates import Link
+
+    topics = tagger.topics(n_terms=8, n_tags=3)
+    questions = []
+    for k in range(len(topics)):
+        frame = tagger.representative_questions(k, _QUESTIONS_PER_TOPIC)
+        questions.append(
+            [Link(str(title), href) for title, href in
+             zip(frame["title"], question_links(frame), strict=True)]
+        )
+    return pd.DataFrame(
+        {
+            "topic": topics["topic"],
+            "label": tagger.topic_labels(),
+            "top terms": topics["terms"].map(", ".join),
+            "prevalence": topics["prevalence"].round(4),
+            "representative questions": questions,
+        }
+    )
 
 
 def write_report(train, test, output: Path, *, n_topics: int = 40, k: int = 3,
                  random_state: int | None = 0, force: bool = False) -> Path:
-    """Fit the taggers, compare them and write one self-contained HTML report."""
+    """Fit the taggers, compare them and write one self-contained HTML report.
+
+    Raises
+    ------
+    ParameterError
+        ``n_topics`` or ``k`` is not a positive integer.
+    OutputExistsError
+        ``output`` exists and ``force`` is false (checked before fitting).
+    FileNotFoundError
+        The folder of ``output`` does not exist.
+    """
     import topictags as tt
 
+    from ..viz._templates import frame_table, render
+
+    n_topics = _positive_int(n_topics, "n_topics")
+    k = _positive_int(k, "k")
+    output = Path(output)
+    if output.exists() and not force:
+        raise OutputExistsError(f"{output} exists; pass --force to overwrite it")
+    if not output.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {output}: folder {output.parent} does not exist; create it first"
+        )
     nmf = tt.TopicTagger("nmf", n_topics=n_topics, random_state=random_state).fit(train)
     models = [
         nmf,
@@ -131,34 +174,22 @@ def write_report(train, test, output: Path, *, n_topics: int = 40, k: int = 3,
         tt.MostFrequentTagger(),
     ]
     table = tt.compare(models, train, test, k=k, refit=False, progress=True)
-    topics = nmf.topics(n_terms=8, n_tags=3)
-    topics = pd.DataFrame(
-        {
-            "topic": topics["topic"],
-            "top terms": topics["terms"].map(", ".join),
-            "mapped tags": topics["tags"].map(", ".join),
-            "prevalence": topics["prevalence"].round(4),
-        }
-    )
     stats, top_tags = _corpus_stats(train, test)
-    charts = _charts(nmf, table)
-    body = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<title>topictags report</title><style>{_STYLE}</style></head><body>
-<h1>topictags report</h1>
-<p>topictags {html.escape(tt.__version__)}; NMF and LDA with {n_topics} topics,
-top-{len(nmf.tags_)} candidate tags, k={k}, random_state={random_state}.</p>
-<h2>Corpus</h2>{stats}<h3>Most frequent tags</h3>{top_tags}
-<h2>Comparison</h2>
-<p>Jaccard, precision@k, recall@k and F1 per question, true tags restricted to the
-candidate tags, questions without one left out.</p>
-{table.round(4).to_html(escape=True)}
-{_img(charts["comparison"], "comparison of the taggers")}
-<h2>Topics (NMF)</h2>{topics.to_html(index=False, escape=True)}
-{_img(charts["top_terms"], "top terms of the first topics")}
-{_img(charts["topic_tags"], "topic to tag mapping")}
-{_img(charts["prevalence"], "topic prevalence")}
-</body></html>
-"""
-    return _atomic_write(Path(output), body.encode("utf-8"), force=force)
+    charts = {
+        name: base64.b64encode(data).decode("ascii")
+        for name, data in _charts(nmf, table).items()
+    }
+    page = render(
+        "report.html",
+        version=tt.__version__,
+        n_topics=n_topics,
+        n_tags=len(nmf.tags_),
+        k=k,
+        random_state=random_state,
+        stats=frame_table(stats, index=True),
+        top_tags=frame_table(top_tags),
+        comparison=frame_table(table, index=True),
+        topics=frame_table(_topic_rows(nmf)),
+        charts=charts,
+    )
+    return _atomic_write(output, page.encode("utf-8"), force=force)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
 
 from ..errors import InputTextError, ParameterError
+from ..viz._links import question_links
+from ..viz._templates import Link, Table, cell_text, render
 
 __all__ = ["topic_browser"]
-
-_TABLE = "border-collapse:collapse;font-size:13px"
-_CELL = "border:1px solid #ddd;padding:2px 6px;text-align:left"
 
 
 def _import_ipywidgets():
@@ -26,72 +24,61 @@ def _import_ipywidgets():
     return ipywidgets
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    """An HTML table; cells must already be escaped."""
-    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in header)
-    body = "".join(
-        "<tr>" + "".join(f'<td style="{_CELL}">{c}</td>' for c in row) + "</tr>" for row in rows
-    )
-    return f'<table style="{_TABLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _esc(value: Any) -> str:
-    # Terms, tags and titles come from user text: never insert them as markup.
-    return html.escape(str(value), quote=True)
+def _scores(pairs: list[tuple[Any, float]]) -> list[list[str]]:
+    return [[cell_text(name), f"{value:.3f}"] for name, value in pairs]
 
 
 def topic_pane(tagger, topic: int, *, n_terms: int = 10, n_tags: int = 5,
                n_questions: int = 5) -> str:
-    """HTML of one topic: top terms, mapped tags with scores, representative questions."""
-    terms = tagger.topic_terms(topic, n_terms)
-    tags = tagger.topic_tags(topic, n_tags)
+    """HTML of one topic: top terms, mapped tags with scores, representative questions.
+
+    Rendered from ``topic_pane.html`` with autoescaping: terms, tags and titles
+    come from user text and are always inserted as text.
+    """
     questions = tagger.representative_questions(topic, n_questions)
-    prevalence = float(tagger.doc_topic_[:, topic].mean())
-    parts = [
-        f"<h4>Topic {topic} <small>({prevalence:.1%} of the training questions' weight)"
-        "</small></h4>",
-        "<b>Top terms</b>",
-        _table(["term", "probability"], [[_esc(t), f"{w:.3f}"] for t, w in terms]),
-        "<b>Mapped tags</b>",
-        _table(["tag", "score"], [[_esc(t), f"{s:.3f}"] for t, s in tags])
-        if tags
-        else "<p>No tag: this topic does not point to any candidate tag.</p>",
-        "<b>Representative questions</b>",
+    rows = [
+        [[Link(str(title), href)], ", ".join(tags), f"{weight:.2f}"]
+        for title, tags, weight, href in zip(
+            questions["title"], questions["tags"], questions["weight"],
+            question_links(questions), strict=True,
+        )
     ]
-    rows = []
-    for q in questions.itertuples():
-        title = _esc(q.title)
-        if isinstance(q.link, str):
-            # Links are built from integer ids only, so they are safe as they are.
-            title = f'<a href="{q.link}" target="_blank" rel="noopener noreferrer">{title}</a>'
-        rows.append([title, _esc(", ".join(q.tags)), f"{q.weight:.2f}"])
-    parts.append(_table(["question", "tags", "weight"], rows) if rows else "<p>None.</p>")
-    return "\n".join(parts)
+    return render(
+        "topic_pane.html",
+        topic=int(topic),
+        prevalence=float(tagger.doc_topic_[:, topic].mean()),
+        terms=Table(["term", "probability"], _scores(tagger.topic_terms(topic, n_terms))),
+        tags=Table(["tag", "score"], _scores(tagger.topic_tags(topic, n_tags))),
+        questions=Table(["question", "tags", "weight"], rows),
+    )
 
 
 def question_pane(tagger, text: str, *, n_topics: int = 5, k: int = 5,
                   labels: list[str] | None = None) -> str:
     """HTML of a question's topic mixture (top ``n_topics``) and suggested tags."""
     if not text.strip():
-        return "<p><i>Type a question above.</i></p>"
+        return render("question_pane.html", message="Type a question above.", italic=True)
     try:
         mixture = np.asarray(tagger.transform([text]))[0]
         tags, scores = tagger.suggest_tags(text, k=k, return_scores=True)
     except InputTextError as exc:
-        return f"<p>{_esc(exc)}</p>"
+        return render("question_pane.html", message=str(exc), italic=False)
     if mixture.sum() <= 0:
-        return "<p>No term of this text is in the model's vocabulary: no topic, no tag.</p>"
+        return render(
+            "question_pane.html",
+            message="No term of this text is in the model's vocabulary: no topic, no tag.",
+            italic=False,
+        )
     labels = labels if labels is not None else tagger.topic_labels()
     top = [int(i) for i in np.argsort(-mixture, kind="stable")[:n_topics] if mixture[i] > 0]
-    topic_rows = [[str(i), _esc(labels[i]), f"{mixture[i]:.1%}"] for i in top]
-    tag_rows = [[_esc(t), f"{s:.3f}"] for t, s in zip(tags, scores)]
-    return "\n".join(
-        [
-            "<b>Topic mixture</b>",
-            _table(["topic", "label", "share"], topic_rows),
-            "<b>Suggested tags</b>",
-            _table(["tag", "score"], tag_rows) if tag_rows else "<p>No tag.</p>",
-        ]
+    return render(
+        "question_pane.html",
+        message=None,
+        mixture=Table(
+            ["topic", "label", "share"],
+            [[str(i), labels[i], f"{mixture[i]:.1%}"] for i in top],
+        ),
+        tags=Table(["tag", "score"], _scores(list(zip(tags, scores)))),
     )
 
 
@@ -107,7 +94,7 @@ def topic_browser(
 
     A dropdown lists the topics with their labels (top mapped tags); picking
     one shows its top terms, its mapped tags with their scores and its most
-    representative training questions (linked to Stack Overflow). Below, a
+    representative training questions (linked to their site). Below, a
     text box takes a question: on Enter (or when it loses focus) its topic
     mixture (top 5 topics) and its suggested tags are shown.
 

@@ -8,7 +8,8 @@ from ._charts import (
     plot_topic_tag_heatmap,
     plot_topic_trend,
 )
-from ._ldavis import ldavis_html, prepare_ldavis, save_ldavis, show_ldavis
+from ._ldavis_page import ldavis_html, save_ldavis, show_ldavis
+from ._ldavis_prepare import prepare_ldavis
 
 __all__ = [
     "ldavis_html",

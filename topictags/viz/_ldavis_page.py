@@ -1,0 +1,320 @@
+"""Offline pyLDAvis pages: ``PreparedData`` in, one self-contained HTML page out.
+
+pyLDAvis's own ``save_html`` loads d3 and LDAvis from a CDN, so its pages are
+blank without internet access and leak a request to a third party. Here the
+JavaScript and CSS that pyLDAvis ships are inlined, the page is rendered from
+Jinja2 templates (``templates/ldavis_*``) with autoescaping, the data is
+embedded with ``htmlsafe_json_dumps`` so terms and labels taken from user
+text cannot close the ``<script>`` element, and the standalone page carries a
+Content-Security-Policy that lets only its own script run and blocks every
+network request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import uuid
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._files import write_atomic
+from ..errors import OutputExistsError, ParameterError
+from ._ldavis_prepare import _import_pyldavis
+from ._templates import Markup, render
+
+if TYPE_CHECKING:  # pragma: no cover
+    from IPython.display import HTML
+    from pyLDAvis import PreparedData
+
+__all__ = ["ldavis_html", "save_ldavis", "show_ldavis"]
+
+_DEFAULT_TITLE = "topictags — topics"
+
+
+@lru_cache(maxsize=1)
+def _assets() -> tuple[Markup, Markup, str]:
+    """d3, LDAvis JavaScript and LDAvis CSS as shipped by pyLDAvis.
+
+    ``pyLDAvis.urls`` pairs the files the same way its CDN pages do
+    (d3.v5 with ldavis.v3.0.0.js for pyLDAvis 3.x).
+    """
+    pyLDAvis = _import_pyldavis()
+    urls = pyLDAvis.urls
+    texts = []
+    for path in (urls.D3_LOCAL, urls.LDAVIS_LOCAL, urls.LDAVIS_CSS_LOCAL):
+        try:
+            texts.append(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise RuntimeError(
+                f"pyLDAvis's bundled asset {path} cannot be read ({exc}); reinstall pyLDAvis"
+            ) from exc
+    d3_js, ldavis_js, css = texts
+    # Inlined code can only be trusted not to end its element early if it
+    # holds no end tag or comment opener; fail loudly if a new pyLDAvis does.
+    for name, text, tag in (
+        ("d3", d3_js, "</script"),
+        ("LDAvis", ldavis_js, "</script"),
+        ("LDAvis CSS", css, "</style"),
+    ):
+        lowered = text.lower()
+        if tag in lowered or "<!--" in lowered:
+            raise RuntimeError(
+                f"pyLDAvis's {name} asset cannot be inlined safely (it holds {tag!r} or "
+                "'<!--'); install the pyLDAvis version pinned in topictags' requirements"
+            )
+    # Markup: checked above, and HTML-escaping would break the code.
+    return Markup(d3_js), Markup(ldavis_js), css
+
+
+def _scope_css(css: str, scope: str) -> str:
+    """Prefix every selector with ``scope`` so the CSS styles only one visualisation.
+
+    The shipped CSS styles every ``path`` and ``text`` of the page (and the
+    notebook's ``.container``), which blanks other SVGs in a notebook.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    if "@" in css:  # at-rules would need a real parser; keep the file as it is
+        return css
+    rules = []
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        names = [s.strip() for s in selectors.split(",") if s.strip()]
+        # Rules that resize the classic notebook's layout do not belong to the
+        # visualisation; scoped, they match nothing and are dropped.
+        names = [s for s in names if not s.startswith((".container", ".output_area"))]
+        if names:
+            rules.append(", ".join(f"{scope} {s}" for s in names) + " {" + body.strip() + "}")
+    return "\n".join(rules)
+
+
+def _page_topics(prepared: PreparedData) -> list[tuple[int, int]]:
+    """(page number, model topic index) pairs in page order."""
+    start = int(min(prepared.topic_coordinates["topics"]))
+    # topic_order[j] is the model topic shown as page topic j + start,
+    # itself offset by start (see pyLDAvis.prepare).
+    return [(j + start, int(t) - start) for j, t in enumerate(prepared.topic_order)]
+
+
+def _check_prepared(prepared: Any) -> None:
+    pyLDAvis = _import_pyldavis()
+    if not isinstance(prepared, pyLDAvis.PreparedData):
+        raise ParameterError(
+            "prepared must be the result of prepare_ldavis (a pyLDAvis.PreparedData), "
+            f"got {type(prepared).__name__}"
+        )
+
+
+def _check_labels(topic_labels: Sequence[str] | None, n_topics: int) -> list[str] | None:
+    if topic_labels is None:
+        return None
+    if isinstance(topic_labels, str):
+        raise ParameterError(
+            "topic_labels must be a sequence of str, one per topic, not a str; "
+            "e.g. tagger.topic_labels()"
+        )
+    labels = list(topic_labels)
+    if len(labels) != n_topics:
+        raise ParameterError(
+            f"topic_labels has {len(labels)} labels but there are {n_topics} topics; "
+            "pass one label per model topic, in model order"
+        )
+    for i, label in enumerate(labels):
+        if not isinstance(label, str):
+            raise ParameterError(
+                f"topic_labels[{i}] must be a str, got {type(label).__name__}; "
+                "convert the labels with str()"
+            )
+    return labels
+
+
+def _context(prepared: PreparedData, topic_labels: Sequence[str] | None) -> dict[str, Any]:
+    """Template variables of one visualisation, with a fresh element id.
+
+    ``script`` is rendered here, not in the page, because the page's
+    Content-Security-Policy needs the hash of its exact text.
+    """
+    _check_prepared(prepared)
+    pairs = _page_topics(prepared)
+    labels = _check_labels(topic_labels, len(pairs))
+    d3_js, ldavis_js, css = _assets()
+    # Unique per call: a notebook can show several pages, and LDAvis derives
+    # every element id from this one.
+    visid = "topictags-ldavis-" + uuid.uuid4().hex
+    rows = [
+        {"page": page, "model": model, "label": labels[model] if labels is not None else ""}
+        for page, model in pairs
+    ]
+    # The page's tooltips, keyed by page topic number as LDAvis's data is.
+    page_labels = {} if labels is None else {str(p): labels[m] for p, m in pairs}
+    if all(model == page - 1 for page, model in pairs):
+        caption = "Topics: LDAvis numbers them from 1, so page topic k is model topic k\u22121"
+    else:
+        caption = "Topics: LDAvis numbers them by prevalence, from 1"
+    script = render(
+        "ldavis_script.js",
+        d3_js=d3_js,
+        ldavis_js=ldavis_js,
+        visid=visid,
+        data=prepared.to_dict(),
+        labels=page_labels,
+    )
+    return {
+        "visid": visid,
+        "rows": rows,
+        "labelled": labels is not None,
+        "caption": caption,
+        # Selectors made by _scope_css from the checked asset; braces and
+        # quotes in it must stay as they are.
+        "ldavis_css": Markup(_scope_css(css, f"#{visid}")),
+        "script": Markup(script),
+    }
+
+
+def ldavis_html(
+    prepared: PreparedData,
+    *,
+    topic_labels: Sequence[str] | None = None,
+    title: str = _DEFAULT_TITLE,
+) -> str:
+    """A self-contained HTML page of the LDAvis visualisation.
+
+    d3, LDAvis's JavaScript and its CSS are inlined from the copies pyLDAvis
+    ships: the page works offline and loads nothing from any host. The data is
+    embedded with ``<``, ``>``, ``&``, ``'`` and every non-ASCII character
+    escaped, so no term can end the script, labels and title are HTML-escaped,
+    and a Content-Security-Policy allows only the page's own script (by hash)
+    and no network request.
+
+    Parameters
+    ----------
+    prepared : pyLDAvis.PreparedData
+        From :func:`~topictags.viz.prepare_ldavis`.
+    topic_labels : sequence of str, optional
+        One label per model topic, in model order (e.g.
+        ``tagger.topic_labels()``: the tags a topic maps to,
+        ``"python, pandas"``). Shown, HTML-escaped, in a table beside the
+        visualisation and as tooltips on the topic circles.
+    title : str, default="topictags — topics"
+        Page title and heading.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Raises
+    ------
+    ParameterError
+        ``prepared`` is not a ``PreparedData`` or the labels do not fit it.
+
+    Examples
+    --------
+    >>> page = ldavis_html(prepared, topic_labels=["python, pandas", "css"])  # doctest: +SKIP
+    >>> "<script src=" in page  # doctest: +SKIP
+    False
+    """
+    context = _context(prepared, topic_labels)
+    digest = hashlib.sha256(str(context["script"]).encode("utf-8")).digest()
+    return render(
+        "ldavis_page.html",
+        title=str(title),
+        script_sha256=base64.b64encode(digest).decode("ascii"),
+        **context,
+    )
+
+
+def show_ldavis(prepared: PreparedData, *, topic_labels: Sequence[str] | None = None) -> HTML:
+    """The visualisation as an ``IPython.display.HTML`` object, for notebooks.
+
+    Like :func:`ldavis_html`, it needs no internet access. Each call uses new
+    element ids, so several visualisations can be shown in one notebook. The
+    notebook must be trusted for its scripts to run.
+
+    Parameters
+    ----------
+    prepared : pyLDAvis.PreparedData
+        From :func:`~topictags.viz.prepare_ldavis`.
+    topic_labels : sequence of str, optional
+        One label per model topic, in model order.
+
+    Returns
+    -------
+    IPython.display.HTML
+
+    Raises
+    ------
+    ImportError
+        IPython is not installed.
+
+    Examples
+    --------
+    >>> show_ldavis(prepared, topic_labels=labels)  # doctest: +SKIP
+    """
+    try:
+        from IPython.display import HTML
+    except ImportError as exc:
+        raise ImportError(
+            "show_ldavis needs IPython (pip install 'topictags[notebook]'); "
+            "use save_ldavis to write a standalone page instead"
+        ) from exc
+    return HTML(render("ldavis_notebook.html", **_context(prepared, topic_labels)))
+
+
+def save_ldavis(
+    prepared: PreparedData,
+    path: str | os.PathLike,
+    *,
+    topic_labels: Sequence[str] | None = None,
+    overwrite: bool = False,
+    title: str = _DEFAULT_TITLE,
+) -> Path:
+    """Write :func:`ldavis_html` to ``path``, atomically.
+
+    The page is written to a temporary file in the same folder and moved into
+    place, so a reader never sees half a page and a failure leaves no file.
+
+    Parameters
+    ----------
+    prepared : pyLDAvis.PreparedData
+        From :func:`~topictags.viz.prepare_ldavis`.
+    path : str or path-like
+        Target ``.html`` file; its folder must exist.
+    topic_labels : sequence of str, optional
+        One label per model topic, in model order.
+    overwrite : bool, default=False
+        Replace an existing file.
+    title : str, default="topictags — topics"
+        Page title and heading.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``overwrite`` is false.
+    FileNotFoundError
+        The folder of ``path`` does not exist.
+
+    Examples
+    --------
+    >>> save_ldavis(prepared, "topics.html", topic_labels=labels)  # doctest: +SKIP
+    PosixPath('topics.html')
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise OutputExistsError(f"{path} exists; pass overwrite=True to replace it")
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file; give a file name")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot save to {path}: folder {path.parent} does not exist; create it first"
+        )
+    page = ldavis_html(prepared, topic_labels=topic_labels, title=title)
+    return write_atomic(path, [page.encode("utf-8")], overwrite=overwrite)
