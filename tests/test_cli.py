@@ -1,6 +1,8 @@
 """The command line, run as users run it: a subprocess on real files."""
 
+import html
 import json
+import re
 import subprocess
 import sys
 
@@ -147,10 +149,74 @@ def report(workdir):
 def test_report_is_self_contained_and_escaped(report):
     page = report.read_text()
     assert HOSTILE_TAG not in page and "&lt;img/src=x/onerror=alert(1)&gt;" in page
-    assert 'src="http' not in page and "href=" not in page
+    assert 'src="http' not in page and "<link" not in page
     assert page.count('src="data:image/png;base64,') == 4
     for heading in ("Corpus", "Comparison", "Topics (NMF)"):
         assert f"<h2>{heading}</h2>" in page
+    # The only links: representative training questions, on their own site
+    # (these questions come without a site: Stack Overflow).
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert len(hrefs) >= 4  # at least one per topic
+    ids = {int(h.rsplit("/", 1)[1]) for h in hrefs}
+    assert all(re.fullmatch(r"https://stackoverflow\.com/questions/\d+", h) for h in hrefs)
+    assert ids <= set(range(1000, 1150))  # training questions (make_questions ids)
+    # The topic table labels topics as TopicTagger.topic_labels does.
+    assert '<th scope="col">label</th>' in page
+
+
+def _labels_on_page(page: str) -> list[str]:
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>(.*?)</td></tr>", page)
+    return [html.unescape(label) for _, _, label in rows]
+
+
+def test_explore_labels_topics_as_the_tagger_does(tmp_path, monkeypatch):
+    # Issue 10 part 6: for "logistic" mappings the CLI's labels differed from
+    # save_ldavis's: a topic whose coefficients are all negative (here the rust
+    # questions, rust not being a candidate tag) got an empty label.
+    import numpy as np
+    import pandas as pd
+
+    import topictags as tt
+    from topictags.cli import _report
+
+    rng = np.random.default_rng(5)
+    words = ["borrow", "checker", "lifetime", "cargo", "crate", "trait", "struct", "ownership"]
+    rust = pd.DataFrame(
+        [
+            {"id": 5000 + i, "title": " ".join(rng.choice(words, 5)),
+             "body": "<p>" + " ".join(rng.choice(words, 25)) + "</p>", "tags": ["rust"],
+             "creation_date": pd.Timestamp("2015-01-01"), "score": 1}
+            for i in range(20)
+        ]
+    )
+    questions = pd.concat([make_questions(120), rust], ignore_index=True)
+    tagger = tt.TopicTagger(
+        "nmf", n_topics=5, n_tags=8, mapping="logistic", min_df=1, random_state=0
+    ).fit(questions)
+    labels = tagger.topic_labels()
+    assert any(label.startswith("terms: ") for label in labels)  # the case at stake
+    tagger.save(tmp_path / MODEL)
+    result = run("explore", "--model", MODEL, "-o", "explore", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "explore" / "topics.html").read_text(encoding="utf-8")
+    assert _labels_on_page(page) == labels
+    # the charts of `explore` and `report`, and the report's topic table
+    import topictags.viz as viz
+
+    seen = []
+
+    def spy(real):
+        def plot(*args, topic_labels=None, **kwargs):
+            seen.append(list(topic_labels))
+            return real(*args, topic_labels=topic_labels, **kwargs)
+
+        return plot
+
+    for name in ("plot_top_terms", "plot_topic_tag_heatmap", "plot_topic_prevalence"):
+        monkeypatch.setattr(viz, name, spy(getattr(viz, name)))
+    _report._charts(tagger)
+    assert seen == [labels] * 3
+    assert _report._topic_rows(tagger)["label"].tolist() == labels
 
 
 @pytest.mark.browser

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 import pytest
+from small_export import write_data_explorer_csv
 
 from topictags.viz import prepare_ldavis, save_ldavis, show_ldavis
 from topictags.viz._browser import dump_dom
@@ -133,3 +134,34 @@ def test_title_check_would_see_a_script_that_ran(chromium, tmp_path):
         encoding="utf-8",
     )
     assert document_title(dump_dom(path)) == "RAN"
+
+
+# ---------------------------------------------------------------------------
+# pages of small fitted models draw (issue 9 item 3: LDA with 20 topics on 30
+# questions failed with "complex is not JSON serialisable")
+
+
+@pytest.fixture(scope="module")
+def small_export(tmp_path_factory):
+    import topictags as tt
+
+    path = write_data_explorer_csv(tmp_path_factory.mktemp("export") / "QueryResults.csv")
+    return tt.load_questions(path)
+
+
+@pytest.mark.parametrize(
+    ("method", "n_topics"), [("lda", 20), ("nmf", 1), ("lda", 1), ("nmf", 2), ("lda", 2)]
+)
+def test_small_models_draw_every_topic(chromium, small_export, tmp_path, method, n_topics):
+    import topictags as tt
+
+    tagger = tt.TopicTagger(method, n_topics=n_topics, random_state=0).fit(small_export)
+    dom = dump_dom(tagger.save_ldavis(tmp_path / "topics.html"))
+    body = rendered(dom)
+    visid = re.search(r'<div id="(topictags-ldavis-[0-9a-f]+)"', body)[1]
+    circles = re.findall(rf'<circle class="dot"[^>]*\bid="{visid}-topic(\d+)"', body)
+    assert sorted(map(int, circles)) == list(range(1, n_topics + 1))
+    # every circle is placed: finite coordinates, no NaN from the map
+    for cx, cy in re.findall(r'<circle class="dot"[^>]*\bcx="([^"]+)"[^>]*\bcy="([^"]+)"', body):
+        assert np.isfinite([float(cx), float(cy)]).all()
+    assert body.count('class="terms"') == min(30, len(tagger.model_.feature_names_))

@@ -10,7 +10,8 @@ import pytest
 from conftest import make_questions
 from matplotlib.figure import Figure
 
-from topictags.explore import COHERENCE_MEASURES, select_n_topics
+from topictags.explore import COHERENCE_MEASURES
+from topictags.selection import select_n_topics
 from topictags.viz import plot_model_selection
 
 # Columns of select_n_topics that are not measures.

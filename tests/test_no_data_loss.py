@@ -276,6 +276,12 @@ def test_compare_refits_an_interrupted_tagger(monkeypatch):
         with pytest.raises(KeyboardInterrupt):
             tagger.fit(make_questions(40))
     questions = make_questions(60, seed=1)
-    table = tt.compare([tagger], questions[:40], questions[40:], refit=False)
+    table, models = tt.compare(
+        [tagger], questions[:40], questions[40:], refit=False, return_models=True
+    )
     assert table["jaccard"].between(0, 1).all()
-    assert tagger.suggest_tags("pandas dataframe")  # fitted in place by compare
+    # compare fitted a copy: the caller's interrupted tagger is left as it was
+    (fitted,) = models.values()
+    assert fitted is not tagger and fitted.suggest_tags("pandas dataframe")
+    with pytest.raises(tt.errors.NotFittedError):
+        tagger.suggest_tags("pandas dataframe")

@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import json
 import os
 import re
 
@@ -13,7 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 from matplotlib.figure import Figure
+from small_export import write_data_explorer_csv
 
 from topictags.errors import OutputExistsError, ParameterError
 from topictags.viz import (
@@ -262,6 +265,216 @@ def test_save_ldavis_leaves_nothing_on_failure(evil_prepared, tmp_path, monkeypa
 def test_save_ldavis_needs_an_existing_folder(evil_prepared, tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         save_ldavis(evil_prepared, tmp_path / "missing" / "topics.html")
+
+
+# ---------------------------------------------------------------------------
+# the intertopic map is always real (issue 9 item 3)
+
+
+def page_data(page: str) -> dict:
+    """The LDAvis data a page embeds (its JSON is also a JavaScript literal)."""
+    return json.loads(re.search(r"^var data = (.*);$", page, re.MULTILINE)[1])
+
+
+def near_duplicate_topics(seed=0):
+    """15 topics equal up to 1e-9 and 5 distinct ones: LDA topics that no
+    document uses stay at the prior, and pyLDAvis's PCoA (numpy.linalg.eig on
+    the double-centred matrix) then returns complex coordinates."""
+    rng = np.random.default_rng(seed)
+    base = rng.random(50)
+    return np.vstack(
+        [base + 1e-9 * rng.random(50) for _ in range(15)]
+        + [rng.gamma(0.3, size=50) for _ in range(5)]
+    )
+
+
+def test_js_pcoa_is_real_where_pyldavis_pcoa_is_complex():
+    from pyLDAvis._prepare import js_PCoA
+
+    from topictags.viz._ldavis_prepare import _to_distributions, js_pcoa
+
+    p = _to_distributions(near_duplicate_topics())
+    assert np.iscomplexobj(js_PCoA(p))  # the failure this guards against
+    coords = js_pcoa(p)
+    assert coords.shape == (20, 2) and coords.dtype == np.float64
+    assert np.isfinite(coords).all()
+    # the near-identical topics sit on one point, the distinct ones elsewhere
+    assert np.ptp(coords[:15], axis=0).max() < 1e-6
+    assert np.abs(coords[15:] - coords[0]).max() > 1e-3
+
+
+def test_js_pcoa_is_pyldavis_map_when_that_one_is_real():
+    from pyLDAvis._prepare import js_PCoA
+
+    from topictags.viz._ldavis_prepare import _to_distributions, js_pcoa
+
+    p = _to_distributions(np.random.default_rng(1).gamma(0.3, size=(8, 40)))
+    theirs, ours = js_PCoA(p), js_pcoa(p)
+    assert not np.iscomplexobj(theirs)
+    # the same map up to the orientation of each axis
+    for axis in range(2):
+        assert np.allclose(ours[:, axis], theirs[:, axis]) or np.allclose(
+            ours[:, axis], -theirs[:, axis]
+        )
+    # oriented the same way every time: the largest coordinate is positive
+    assert all(ours[np.argmax(np.abs(ours[:, a])), a] > 0 for a in range(2))
+
+
+def test_page_of_near_duplicate_topics_has_real_coordinates():
+    topic_term = near_duplicate_topics()
+    rng = np.random.default_rng(2)
+    prepared = prepare_ldavis(
+        topic_term, rng.random((30, 20)), rng.integers(5, 50, size=30),
+        [f"t{i}" for i in range(50)], rng.integers(1, 20, size=50), lambda_step=0.5,
+    )
+    mds = page_data(ldavis_html(prepared))["mdsDat"]
+    assert len(mds["x"]) == 20
+    assert all(isinstance(v, float) and np.isfinite(v) for v in mds["x"] + mds["y"])
+
+
+def test_page_json_never_holds_complex_numbers():
+    from topictags.viz._templates import script_json
+
+    value = {"a": 1 + 0j, "b": np.complex128(2 - 1e-17j), "c": np.array([3 + 0j, 4 + 1e-18j]),
+             "d": np.float32(0.5), "e": np.int64(7), "f": "</script>\u2028"}
+    text = str(script_json(value))
+    assert json.loads(text) == {"a": 1.0, "b": 2.0, "c": [3.0, 4.0], "d": 0.5, "e": 7,
+                                "f": "</script>\u2028"}
+    assert "<" not in text and "\u2028" not in text  # escaped, as \\u003c and \\u2028
+    with pytest.raises(TypeError, match="set is not JSON serialisable"):
+        script_json({"s": {1}})
+
+
+@pytest.mark.parametrize("n_topics", [1, 2])
+def test_pages_with_one_or_two_topics(model, n_topics):
+    topic_term, doc_topic, *rest = model
+    prepared = prepare_ldavis(
+        topic_term[:n_topics], doc_topic[:, :n_topics], *rest, lambda_step=0.5
+    )
+    page = ldavis_html(prepared, topic_labels=[f"label{i}" for i in range(n_topics)])
+    mds = page_data(page)["mdsDat"]
+    assert mds["topics"] == list(range(1, n_topics + 1))
+    assert np.isfinite(mds["x"] + mds["y"]).all()
+    if n_topics == 1:
+        assert mds["x"] == [0.0] and mds["y"] == [0.0]
+    else:  # two points on one axis
+        assert np.isclose(mds["x"][0], -mds["x"][1]) and mds["x"][0] != 0
+        assert np.allclose(mds["y"], 0.0)
+    assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>label", page) == [
+        (str(k + 1), str(k)) for k in range(n_topics)
+    ]
+
+
+# ---------------------------------------------------------------------------
+# every fitted model makes a page, on a small real-shaped export
+
+
+@pytest.fixture(scope="module")
+def small_export(tmp_path_factory):
+    import topictags as tt
+
+    path = write_data_explorer_csv(tmp_path_factory.mktemp("export") / "QueryResults.csv")
+    questions = tt.load_questions(path)
+    assert len(questions) == 30
+    return questions
+
+
+def test_lda_with_20_topics_on_30_questions_makes_a_page(small_export, tmp_path):
+    # Issue 9 item 3: "TypeError: complex is not JSON serialisable" here.
+    import topictags as tt
+
+    tagger = tt.TopicTagger("lda", n_topics=20, random_state=0).fit(small_export)
+    path = tagger.save_ldavis(tmp_path / "topics.html")
+    mds = page_data(path.read_text(encoding="utf-8"))["mdsDat"]
+    assert mds["topics"] == list(range(1, 21))
+    assert all(isinstance(v, float) and np.isfinite(v) for v in mds["x"] + mds["y"])
+
+
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+@pytest.mark.parametrize("n_topics", [1, 2])
+def test_models_with_one_or_two_topics_make_a_page(small_export, tmp_path, method, n_topics):
+    import topictags as tt
+
+    tagger = tt.TopicTagger(method, n_topics=n_topics, random_state=0).fit(small_export)
+    page = tagger.save_ldavis(tmp_path / "topics.html").read_text(encoding="utf-8")
+    assert page_data(page)["mdsDat"]["topics"] == list(range(1, n_topics + 1))
+    for page_topic, label in enumerate(tagger.topic_labels(), start=1):
+        assert f"<tr><td>{page_topic}</td><td>{page_topic - 1}</td><td>" in page
+        assert str(escape(label)) in page
+
+
+# ---------------------------------------------------------------------------
+# templates
+
+
+def test_templates_are_autoescaped_and_strict():
+    import jinja2
+
+    from topictags.viz._templates import Link, Table, frame_table, render
+
+    table = Table(["a<b"], [["<i>x</i>"], [[Link("t&t", "https://x.org/?a=1&b=2")]]])
+    pane = render("question_pane.html", message=None, mixture=table, tags=Table(["tag"], []))
+    assert "<th" in pane and "a&lt;b" in pane and "&lt;i&gt;x&lt;/i&gt;" in pane
+    assert '<a href="https://x.org/?a=1&amp;b=2"' in pane and ">t&amp;t</a>" in pane
+    assert "<p>No tag.</p>" in pane
+    with pytest.raises(jinja2.UndefinedError):
+        render("question_pane.html", message=None)  # a forgotten variable is an error
+    frame = pd.DataFrame({"n": [2000.0, 3.08], "s": ["x", None]}, index=["rows", "mean"])
+    assert frame_table(frame, index=True).rows == [["rows", "2000", "x"], ["mean", "3.08", ""]]
+
+
+def questions_from_three_sites() -> pd.DataFrame:
+    """Rows as load_questions returns them from several sites: ids repeat across
+    sites, one site unknown (""), one id missing."""
+    return pd.DataFrame(
+        {
+            "id": pd.array([42, 42, 7, None], dtype="Int64"),
+            "title": ["IPA or stout?", "Espresso <crema>", "Merge DataFrames", "no id"],
+            "tags": [["ipa"], ["espresso"], ["pandas"], []],
+            "site": ["beer.stackexchange.com", "coffee.stackexchange.com", "", "x.org"],
+            "weight": [0.9, 0.8, 0.7, 0.6],
+        }
+    )
+
+
+def test_question_links_point_to_each_questions_own_site():
+    from topictags.viz._links import question_links
+
+    frame = questions_from_three_sites()
+    assert question_links(frame) == [
+        "https://beer.stackexchange.com/questions/42",
+        "https://coffee.stackexchange.com/questions/42",
+        "https://stackoverflow.com/questions/7",
+        None,
+    ]
+    # frames without a site column (older models): Stack Overflow
+    assert question_links(frame.drop(columns="site"))[:2] == [
+        "https://stackoverflow.com/questions/42"
+    ] * 2
+
+
+def test_topic_browser_pane_links_to_each_questions_own_site():
+    from topictags.explore._widget import topic_pane
+
+    class Tagger:  # the four things a pane reads from a fitted tagger
+        doc_topic_ = np.array([[0.25, 0.75]])
+
+        def topic_terms(self, topic, n):
+            return [("ipa", 0.5), ("<b>hop</b>", 0.25)]
+
+        def topic_tags(self, topic, n):
+            return []
+
+        def representative_questions(self, topic, n):
+            return questions_from_three_sites()
+
+    pane = topic_pane(Tagger(), 1)
+    assert "Topic 1 <small>(75.0% of the training questions' weight)</small>" in pane
+    assert '<a href="https://beer.stackexchange.com/questions/42"' in pane
+    assert '<a href="https://coffee.stackexchange.com/questions/42"' in pane
+    assert ">Espresso &lt;crema&gt;</a>" in pane and "&lt;b&gt;hop&lt;/b&gt;" in pane
+    assert "<td style=\"border:1px solid #ddd;padding:2px 6px;text-align:left\">no id</td>" in pane
+    assert "No tag: this topic does not point to any candidate tag." in pane
 
 
 # ---------------------------------------------------------------------------
