@@ -267,3 +267,65 @@ def test_fit_and_suggest_on_shared_titles(shared_titles_path, tmp_path):
         cwd=tmp_path,
     )
     assert "python" in json.loads(result.stdout)["tags"]
+
+
+def excel_european_csv(frame, path):
+    """An export re-saved by Excel in a European locale: cp1252 bytes, ``;``,
+    CRLF, day-first dates, and the column names of a join with answers."""
+    lines = ["QuestionId;QuestionTitle;QuestionBody;Tags;CreationDate"]
+    for row in frame.itertuples():
+        body = row.body.replace('"', '""') + " caf\u00e9 \u2019quoted\u2019"
+        tags = "".join(f"<{t}>" for t in row.tags)
+        date = row.creation_date.strftime("%d/%m/%Y %H:%M")
+        lines.append(f'{row.id};"{row.title}";"{body}";{tags};{date}')
+    path.write_bytes("\r\n".join(lines).encode("cp1252") + b"\r\n")
+
+
+def test_reading_options_for_an_excel_export(tmp_path):
+    # Issue 9: the command line reads what load_questions reads, with its options.
+    questions = make_questions(120)
+    excel_european_csv(questions.iloc[:90], tmp_path / "train.csv")
+    excel_european_csv(questions.iloc[90:], tmp_path / "test.csv")
+    refused = run("fit", "train.csv", "-o", MODEL, "--n-topics", "4", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "cp1252" in refused.stderr  # the way out is named
+    common = ["--encoding", "cp1252", "--dates", "day-first", "--site", "superuser.com"]
+    fitted = run("fit", "train.csv", "-o", MODEL, "--n-topics", "4", *common, cwd=tmp_path)
+    assert fitted.returncode == 0, fitted.stderr
+    scored = run("evaluate", "--model", MODEL, "test.csv", "--json", *common, cwd=tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    assert json.loads(scored.stdout)["n_questions"] == 30
+
+    import topictags as tt
+
+    model = tt.load(tmp_path / MODEL)
+    train = model.train_questions_
+    assert set(train["site"]) == {"superuser.com"}
+    # day-first: 2010-01-08 (8 January) was written 08/01/2010, not read as 1 August
+    assert train["creation_date"].tolist() == questions["creation_date"].iloc[:90].tolist()
+
+
+def test_column_option_maps_fields(tmp_path):
+    frame = make_questions(60).rename(columns={"title": "Heading", "body": "Text"})
+    frame["tags"] = frame["tags"].map("|".join)
+    frame.to_csv(tmp_path / "odd.csv", index=False)
+    missing = run("fit", "odd.csv", "-o", MODEL, "--n-topics", "3", cwd=tmp_path)
+    assert missing.returncode == 1 and "Title" in missing.stderr
+    mapped = run("fit", "odd.csv", "-o", MODEL, "--n-topics", "3", "--column", "title=Heading",
+                 "--column", "body=Text", cwd=tmp_path)
+    assert mapped.returncode == 0, mapped.stderr
+    bad = run("fit", "odd.csv", "-o", "x.topictags", "--column", "title", cwd=tmp_path)
+    assert bad.returncode == 1 and "FIELD=NAME" in bad.stderr
+
+
+def test_fit_help_lists_every_accepted_format():
+    from topictags.corpus import FORMATS
+
+    result = subprocess.run([sys.executable, "-m", "topictags.cli", "fit", "--help"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    for suffix in (".csv", ".tsv", ".parquet", ".json", ".jsonl", ".xml", ".xml.gz", ".7z",
+                   ".zip", ".xml.zst", ".xml.bz2"):
+        assert suffix in text
+    assert " ".join(FORMATS.split()) in text.replace("- ", "-")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._version import __version__
+from ..corpus import FORMATS
 from ..errors import OutputExistsError, TopicTagsError
 
 __all__ = ["build_parser", "main"]
@@ -45,13 +46,30 @@ def _print_table(table, as_json: bool) -> None:
             print(table.to_string())
 
 
+def _load(args, source):
+    """``load_questions`` with the reading options given on the command line."""
+    import topictags as tt
+
+    columns = {}
+    for item in args.column or ():
+        field, sep, name = item.partition("=")
+        if not sep or not field.strip() or not name.strip():
+            raise _Failure(f"--column takes FIELD=NAME (e.g. title=QuestionTitle), got {item!r}")
+        columns[field.strip()] = name.strip()
+    dayfirst = {"auto": None, "day-first": True, "month-first": False}[args.dates]
+    return tt.load_questions(
+        source, sep=args.sep, encoding=args.encoding, dayfirst=dayfirst,
+        columns=columns or None, site=args.site,
+    )
+
+
 # -- subcommands ---------------------------------------------------------------
 def _fit(args) -> None:
     import topictags as tt
 
     output = Path(args.output)
     _refuse_existing(output, args.force)
-    questions = tt.load_questions(args.corpus)
+    questions = _load(args, args.corpus)
     _status(f"fitting {args.method} ({args.n_topics} topics) on {len(questions)} questions")
     tagger = tt.TopicTagger(
         args.method,
@@ -84,7 +102,7 @@ def _evaluate(args) -> None:
     import topictags as tt
 
     model = tt.load(args.model)
-    result = tt.evaluate(model, args.test, k=args.k)
+    result = tt.evaluate(model, _load(args, args.test), k=args.k)
     if args.json:
         print(json.dumps(result, default=float))
     else:
@@ -95,7 +113,7 @@ def _evaluate(args) -> None:
 def _compare(args) -> None:
     import topictags as tt
 
-    train, test = tt.load_questions(args.train), tt.load_questions(args.test)
+    train, test = _load(args, args.train), _load(args, args.test)
     seed, n = args.random_state, args.n_topics
     models = [
         tt.TopicTagger("nmf", n_topics=n, mapping=args.mapping, random_state=seed),
@@ -128,7 +146,7 @@ def _report(args) -> None:
 
     output = Path(args.output)
     _refuse_existing(output, args.force)
-    train, test = tt.load_questions(args.train), tt.load_questions(args.test)
+    train, test = _load(args, args.train), _load(args, args.test)
     _status(f"fitting models on {len(train)} questions for the report")
     write_report(train, test, output, n_topics=args.n_topics, k=args.k,
                  random_state=args.random_state, force=args.force)
@@ -221,8 +239,23 @@ def build_parser() -> argparse.ArgumentParser:
             "see docs/index.md)",
         )
 
+    def reading_options(p: argparse.ArgumentParser) -> None:
+        g = p.add_argument_group("reading the corpus (as load_questions)")
+        g.add_argument("--sep", help="CSV separator (default: detected from the header line)")
+        g.add_argument("--encoding", help="text encoding of CSV/JSON files, e.g. cp1252 for "
+                       "an Excel export (default: UTF-8, with or without byte-order mark)")
+        g.add_argument("--dates", choices=("auto", "day-first", "month-first"), default="auto",
+                       help="order of numeric dates such as 03/04/2012 (default auto: "
+                       "detected, with a warning when the file cannot tell)")
+        g.add_argument("--site", help="site of questions whose file or links do not name it, "
+                       "e.g. superuser.com or beer (default: from file names and links)")
+        g.add_argument("--column", action="append", metavar="FIELD=NAME",
+                       help="read FIELD (id, title, body, tags, creation_date, score, site) "
+                       "from column NAME, e.g. --column title=QuestionTitle; repeatable")
+
     p = add("fit", _fit, "Fit a topic tagger on corpus file(s) and save it.")
-    p.add_argument("corpus", nargs="+", help="corpus files or globs (CSV, Parquet, Posts.xml)")
+    p.add_argument("corpus", nargs="+", help="corpus files or globs. Accepted: " + FORMATS)
+    reading_options(p)
     p.add_argument("-o", "--output", required=True, help="model file to write")
     p.add_argument("--method", choices=("nmf", "lda"), default="nmf", help="(default nmf)")
     model_options(p)
@@ -241,13 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("evaluate", _evaluate, "Score a saved model on labelled test questions.")
     p.add_argument("--model", required=True, help="model file written by 'fit'")
-    p.add_argument("test", nargs="+", help="test corpus files or globs")
+    p.add_argument("test", nargs="+", help="test corpus files or globs (formats as for fit)")
+    reading_options(p)
     k_option(p)
     p.add_argument("--json", action="store_true", help="print the scores as one JSON object")
 
     p = add("compare", _compare, "Fit NMF, LDA, supervised and most-frequent taggers; compare.")
-    p.add_argument("train", help="training corpus file or glob")
+    p.add_argument("train", help="training corpus file or glob (formats as for fit)")
     p.add_argument("test", help="test corpus file or glob")
+    reading_options(p)
     k_option(p)
     model_options(p)
     seeded(p)
@@ -260,8 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite existing files")
 
     p = add("report", _report, "Fit models and write one self-contained HTML report.")
-    p.add_argument("train", help="training corpus file or glob")
+    p.add_argument("train", help="training corpus file or glob (formats as for fit)")
     p.add_argument("test", help="test corpus file or glob")
+    reading_options(p)
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
     k_option(p)
     p.add_argument("--n-topics", type=int, default=40, help="topics (default 40)")
