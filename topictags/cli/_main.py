@@ -140,7 +140,6 @@ def _explore(args) -> None:
 
 
 def _report(args) -> None:
-    import topictags as tt
 
     from ._report import write_report
 
