@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -11,6 +13,7 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from .._validation import Interval, Options, check_pair, normalize_rows, validate_params
 from ..errors import CorpusError, NotFittedError, ParameterError
 
 try:  # scikit-learn's coordinate-descent kernel of NMF: private, hence guarded
@@ -25,13 +28,6 @@ __all__ = ["METHODS", "TopicModel", "normalize_rows"]
 
 METHODS = ("nmf", "lda")
 BACKENDS = ("sklearn", "gensim")
-
-
-def normalize_rows(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to sum to one; all-zero rows stay zero."""
-    matrix = np.asarray(matrix, dtype=np.float64)
-    totals = matrix.sum(axis=1, keepdims=True)
-    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
 
 
 class TopicModel:
@@ -111,16 +107,31 @@ class TopicModel:
         self.random_state = random_state
 
     # -- fitting ---------------------------------------------------------------
+    _constraints: ClassVar[dict[str, list]] = {
+        "method": [Options(METHODS)],
+        "n_topics": [Interval(numbers.Integral, 1, None)],
+        "backend": [Options(BACKENDS)],
+        "max_features": [Interval(numbers.Integral, 1, None), None],
+        "min_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
+        "max_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
+        "sublinear_tf": [bool],
+        "ngram_range": [tuple, list],
+        "max_iter": [Interval(numbers.Integral, 1, None), None],
+        "nmf_alpha_W": [Interval(numbers.Real, 0, None)],
+        "nmf_l1_ratio": [Interval(numbers.Real, 0, 1)],
+        "random_state": ["random_state"],
+    }
+
     def validate_params(self) -> None:
-        """Check the parameters; raises ValueError naming the bad one."""
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        """Check the parameters; raises :class:`~topictags.errors.ParameterError`
+        naming the bad one and what it accepts."""
+        validate_params(self)
+        check_pair(self.ngram_range, "ngram_range")
         if self.method == "nmf" and self.backend != "sklearn":
-            raise ValueError("NMF is only available with backend='sklearn'")
-        if not isinstance(self.n_topics, (int, np.integer)) or self.n_topics < 1:
-            raise ValueError(f"n_topics must be a positive integer, got {self.n_topics!r}")
+            raise ParameterError(
+                "NMF is only available with backend='sklearn': pass backend='sklearn' "
+                "or method='lda'"
+            )
 
     def supported_topics(self, n_docs: int, n_terms: int) -> int:
         """The most topics a corpus of ``n_docs`` documents and ``n_terms``

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
 import time
+from typing import ClassVar
 
 import numpy as np
 
+from .._validation import Interval
 from ._base import BaseTagger
 
 __all__ = ["MostFrequentTagger"]
@@ -29,15 +32,19 @@ class MostFrequentTagger(BaseTagger):
     ['python', 'javascript']
     """
 
+    _constraints: ClassVar[dict[str, list]] = {"n_tags": [Interval(numbers.Integral, 1, None)]}
+
     def __init__(self, n_tags: int = 50) -> None:
         self.n_tags = n_tags
 
     name = "most-frequent"
 
-    def fit(self, questions, y=None) -> MostFrequentTagger:
-        """Count the training tags; returns ``self``."""
+    def fit(self, X, y=None) -> MostFrequentTagger:
+        """Count the training tags (of questions ``X``, or the tag lists ``y``
+        of texts ``X``); returns ``self``."""
+        self._start_fit()
         start = time.perf_counter()
-        self._fit_vocabulary(questions)
+        self._fit_vocabulary(X, y)
         self.fit_seconds_ = time.perf_counter() - start
         return self
 

@@ -56,7 +56,7 @@ class VisualizeMixin:
         >>> tagger.topic_labels()[:2]  # doctest: +SKIP
         ['python, pandas, dataframe', 'css, html, layout']
         """
-        self._check_fitted()
+        self.check_is_fitted()
         n = _positive_int(n, "n")
         labels = []
         for k in range(self.model_.n_topics):
@@ -101,7 +101,7 @@ class VisualizeMixin:
         """
         from ..viz import prepare_ldavis
 
-        self._check_fitted()
+        self.check_is_fitted()
         model = self.model_
         return prepare_ldavis(
             model.components_,
@@ -211,7 +211,7 @@ class VisualizeMixin:
         """
         from ..viz import plot_top_terms
 
-        self._check_fitted()
+        self.check_is_fitted()
         return plot_top_terms(
             self.model_.components_,
             self.model_.feature_names_,
@@ -251,7 +251,7 @@ class VisualizeMixin:
         """
         from ..viz import plot_topic_tag_heatmap
 
-        self._check_fitted()
+        self.check_is_fitted()
         return plot_topic_tag_heatmap(
             self.topic_tag_,
             self.tags_,
@@ -270,7 +270,7 @@ class VisualizeMixin:
         """
         from ..viz import plot_topic_prevalence
 
-        self._check_fitted()
+        self.check_is_fitted()
         return plot_topic_prevalence(self.doc_topic_, topic_labels=self.topic_labels(), ax=ax)
 
     def visualize_over_time(
@@ -346,7 +346,7 @@ class VisualizeMixin:
         """
         from ..explore import topic_prevalence_over_time
 
-        self._check_fitted()
+        self.check_is_fitted()
         return topic_prevalence_over_time(
             self.doc_topic_,
             self.train_questions_["creation_date"],
@@ -377,7 +377,7 @@ class VisualizeMixin:
         --------
         >>> tagger.representative_questions(3, n=3)  # doctest: +SKIP
         """
-        self._check_fitted()
+        self.check_is_fitted()
         n_topics = self.doc_topic_.shape[1]
         if not isinstance(topic, (int, np.integer)) or isinstance(topic, bool):
             raise ParameterError(f"topic must be an integer, got {topic!r}")
