@@ -121,8 +121,10 @@ def test_set_params_after_fit_does_not_change_predictions(split):
     train, test = split
     tagger = tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train)
     before = tagger.decision_function(test)
+    suggested = tagger.suggest_tags(MERGE, k=3)
     tagger.set_params(mapping="logistic", title_weight=0, blend_weight=0.1)
     np.testing.assert_array_equal(tagger.decision_function(test), before)
+    assert tagger.suggest_tags(MERGE, k=3) == suggested
     assert tagger.name == "nmf-4-blend"  # the label is the fitted model's
     # refitting applies the new parameters
     tagger.fit(train)
@@ -135,8 +137,10 @@ def test_supervised_set_params_neighbors_after_fit(split):
     train, test = split
     sup = tt.SupervisedTagger(n_tags=8, min_df=1, neighbors=0, random_state=0).fit(train)
     before = sup.decision_function(test)
+    suggested = sup.suggest_tags(test, k=2)
     sup.set_params(neighbors=30, neighbor_weight=0.9, title_weight=5, classifier="logistic")
     np.testing.assert_array_equal(sup.decision_function(test), before)
+    assert sup.suggest_tags(test, k=2) == suggested
     assert sup.name == "supervised-svm"
 
 
