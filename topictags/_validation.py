@@ -8,8 +8,9 @@ the start of ``fit``. The semantics follow scikit-learn's (private)
 only :mod:`topictags.errors` types are raised, with messages that say what
 to pass instead.
 
-Constraints are :class:`Interval`, :class:`Options`, a type (``str``,
-``bool``, ``tuple``...), ``None`` or ``"random_state"``.
+Constraints are :class:`Interval`, :class:`Options`, :class:`Pair`, a type
+(``str``, ``bool``, ``tuple``...), ``None`` or ``"random_state"``. Functions
+check their arguments with the same constraints through :func:`check_value`.
 """
 
 from __future__ import annotations
@@ -24,18 +25,32 @@ import numpy as np
 from .errors import ParameterError
 
 __all__ = [
+    "DOCUMENT_FREQUENCY",
     "Interval",
     "Options",
+    "Pair",
+    "RealNotInt",
     "as_matrix",
+    "check_positive_int",
+    "check_value",
     "normalize_rows",
     "scale_to_max",
     "validate_params",
 ]
 
 
+class RealNotInt(numbers.Real):
+    """Real numbers that are not integers (``0.5``, ``1.0``; not ``1``), for
+    parameters where an int and a float mean different things (``min_df``)."""
+
+
+RealNotInt.register(float)
+RealNotInt.register(np.floating)
+
+
 @dataclass(frozen=True)
 class Interval:
-    """Numbers of ``kind`` (``numbers.Integral`` or ``numbers.Real``) in
+    """Numbers of ``kind`` (``numbers.Integral``, ``numbers.Real`` or :class:`RealNotInt`) in
     ``[left, right]`` (``None``: unbounded); ``closed`` is one of
     ``"both"``, ``"left"``, ``"right"``, ``"neither"``."""
 
@@ -58,7 +73,7 @@ class Interval:
         )
 
     def __str__(self) -> str:
-        kind = "an integer" if self.kind is numbers.Integral else "a number"
+        kind = {numbers.Integral: "an integer", RealNotInt: "a float"}.get(self.kind, "a number")
         if self.kind is numbers.Integral and self.right is None and self.closed == "both":
             if self.left == 1:
                 return "a positive integer"
@@ -91,6 +106,32 @@ class Options:
 
     def __str__(self) -> str:
         return "one of " + ", ".join(repr(v) for v in self.values)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A ``(low, high)`` pair of integers with ``minimum <= low <= high``
+    (n-gram ranges), as a tuple or a list."""
+
+    minimum: int = 1
+
+    def accepts(self, value: Any) -> bool:
+        return (
+            isinstance(value, (tuple, list))
+            and len(value) == 2
+            and all(
+                isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+                for v in value
+            )
+            and self.minimum <= value[0] <= value[1]
+        )
+
+    def __str__(self) -> str:
+        return f"a pair (low, high) of integers with {self.minimum} <= low <= high"
+
+
+# A vectorizer's min_df/max_df: a number of documents, or a share of them.
+DOCUMENT_FREQUENCY: list = [Interval(numbers.Integral, 1, None), Interval(RealNotInt, 0, 1)]
 
 
 def _accepts(constraint: Any, value: Any) -> bool:
@@ -149,34 +190,71 @@ def validate_params(estimator: Any, constraints: Mapping[str, list] | None = Non
     if constraints is None:
         constraints = getattr(type(estimator), "_constraints", {})
     for name, accepted in constraints.items():
-        value = getattr(estimator, name)
-        if any(_accepts(c, value) for c in accepted):
-            continue
-        wanted = " or ".join(_describe(c) for c in accepted)
-        raise ParameterError(
-            f"{type(estimator).__name__}: {name} must be {wanted}, got {value!r:.80}"
-        )
+        check_value(getattr(estimator, name), name, accepted, owner=type(estimator).__name__)
 
 
-def check_pair(value: Any, name: str, *, minimum: int = 1) -> tuple[int, int]:
-    """An ``(low, high)`` pair of integers with ``minimum <= low <= high``
-    (n-gram ranges)."""
-    ok = (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value)
-        and minimum <= value[0] <= value[1]
-    )
-    if not ok:
-        raise ParameterError(
-            f"{name} must be a pair (low, high) of integers with {minimum} <= low <= high, "
-            f"got {value!r:.60}"
-        )
-    return int(value[0]), int(value[1])
+def check_value(value: Any, name: str, accepted: list, *, owner: str | None = None) -> Any:
+    """Check one value (a function's argument) against a list of constraints.
+
+    The same rule and message as :func:`validate_params`, for functions
+    whose arguments are not an estimator's parameters.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+        The argument's name, for the message.
+    accepted : list
+        Constraints, any one of which suffices.
+    owner : str, optional
+        Prefix of the message (the class whose parameter it is).
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+
+    Raises
+    ------
+    ParameterError
+        Naming the argument, the value given and what is accepted.
+
+    Examples
+    --------
+    >>> check_value(5, "n_terms", [Interval(numbers.Integral, 1, None)])
+    5
+    >>> check_value(None, "k", [Interval(numbers.Integral, 1, None), None])
+    >>> check_value(1, "top_n", [Interval(numbers.Integral, 2, None)])
+    Traceback (most recent call last):
+    ...
+    topictags.errors.ParameterError: top_n must be an integer >= 2, got 1
+    """
+    if any(_accepts(c, value) for c in accepted):
+        return value
+    wanted = " or ".join(_describe(c) for c in accepted)
+    prefix = f"{owner}: " if owner else ""
+    raise ParameterError(f"{prefix}{name} must be {wanted}, got {value!r:.80}")
 
 
-def as_matrix(x: Any, name: str) -> np.ndarray:
-    """A finite, non-empty 2-D float array (sparse input is densified).
+def check_positive_int(value: Any, name: str) -> int:
+    """``value`` as an ``int`` if it is an integer >= 1 (not a bool).
+
+    Raises
+    ------
+    ParameterError
+        ``"{name} must be a positive integer, got {value!r}"``.
+
+    Examples
+    --------
+    >>> check_positive_int(3, "k")
+    3
+    """
+    return int(check_value(value, name, [Interval(numbers.Integral, 1, None)]))
+
+
+def as_matrix(x: Any, name: str, *, nonnegative: bool = False) -> np.ndarray:
+    """A finite, non-empty 2-D float array (sparse input is densified);
+    with ``nonnegative``, also no entry below zero (topic weights).
 
     Raises
     ------
@@ -195,6 +273,8 @@ def as_matrix(x: Any, name: str) -> np.ndarray:
         raise ParameterError(f"{name} is empty (shape {arr.shape})")
     if not np.isfinite(arr).all():
         raise ParameterError(f"{name} contains NaN or infinite values")
+    if nonnegative and (arr < 0).any():
+        raise ParameterError(f"{name} contains negative values; topic weights must be >= 0")
     return arr
 
 

@@ -13,7 +13,14 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-from .._validation import Interval, Options, check_pair, normalize_rows, validate_params
+from .._validation import (
+    DOCUMENT_FREQUENCY,
+    Interval,
+    Options,
+    Pair,
+    normalize_rows,
+    validate_params,
+)
 from ..errors import CorpusError, NotFittedError, ParameterError
 
 try:  # scikit-learn's coordinate-descent kernel of NMF: private, hence guarded
@@ -112,10 +119,10 @@ class TopicModel:
         "n_topics": [Interval(numbers.Integral, 1, None)],
         "backend": [Options(BACKENDS)],
         "max_features": [Interval(numbers.Integral, 1, None), None],
-        "min_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
-        "max_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
+        "min_df": DOCUMENT_FREQUENCY,
+        "max_df": DOCUMENT_FREQUENCY,
         "sublinear_tf": [bool],
-        "ngram_range": [tuple, list],
+        "ngram_range": [Pair(1)],
         "max_iter": [Interval(numbers.Integral, 1, None), None],
         "nmf_alpha_W": [Interval(numbers.Real, 0, None)],
         "nmf_l1_ratio": [Interval(numbers.Real, 0, 1)],
@@ -126,7 +133,6 @@ class TopicModel:
         """Check the parameters; raises :class:`~topictags.errors.ParameterError`
         naming the bad one and what it accepts."""
         validate_params(self)
-        check_pair(self.ngram_range, "ngram_range")
         if self.method == "nmf" and self.backend != "sklearn":
             raise ParameterError(
                 "NMF is only available with backend='sklearn': pass backend='sklearn' "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections import Counter
 from collections.abc import Sequence
@@ -12,12 +13,20 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
-from .._validation import validate_params
+from .._validation import Interval, check_value, validate_params
 from ..corpus import TextInput, as_texts, load_questions
 from ..errors import CorpusError, NotFittedError, ParameterError
 from ..text import TextCleaner
 
 __all__ = ["BaseTagger", "tag_vocabulary"]
+
+# Constraints of the parameters the taggers share (declared here once).
+SHARED_CONSTRAINTS: dict[str, list] = {
+    "n_tags": [Interval(numbers.Integral, 1, None)],
+    "title_weight": [Interval(numbers.Integral, 0, None)],
+    "keep_code": [bool],
+    "spacy_model": [str, None],
+}
 
 
 def tag_vocabulary(
@@ -228,8 +237,7 @@ class BaseTagger(BaseEstimator):
         self.check_is_fitted()
         if k is None and threshold is None:
             raise ParameterError("give k, threshold or both")
-        if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
-            raise ParameterError(f"k must be a positive integer or None, got {k!r}")
+        check_value(k, "k", [Interval(numbers.Integral, 1, None), None])
         titles, bodies, single = as_texts(X)
         scores, evidence = self._scores_from_texts(titles, bodies)
         tags, values = self._top_k(scores, evidence, k, threshold, with_scores=return_scores)

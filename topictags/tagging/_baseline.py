@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 import time
 from typing import ClassVar
 
 import numpy as np
 
-from .._validation import Interval
-from ._base import BaseTagger
+from ._base import SHARED_CONSTRAINTS, BaseTagger
 
 __all__ = ["MostFrequentTagger"]
 
@@ -32,7 +30,7 @@ class MostFrequentTagger(BaseTagger):
     ['python', 'javascript']
     """
 
-    _constraints: ClassVar[dict[str, list]] = {"n_tags": [Interval(numbers.Integral, 1, None)]}
+    _constraints: ClassVar[dict[str, list]] = {"n_tags": SHARED_CONSTRAINTS["n_tags"]}
 
     def __init__(self, n_tags: int = 50) -> None:
         self.n_tags = n_tags

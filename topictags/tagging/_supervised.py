@@ -13,10 +13,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
-from .._validation import Interval, Options, check_pair
+from .._validation import DOCUMENT_FREQUENCY, Interval, Options, Pair
 from ..errors import CorpusError
 from ..text import html_to_text
-from ._base import BaseTagger
+from ._base import SHARED_CONSTRAINTS, BaseTagger
 
 __all__ = ["SupervisedTagger"]
 
@@ -115,20 +115,17 @@ class SupervisedTagger(BaseTagger):
     """
 
     _constraints: ClassVar[dict[str, list]] = {
-        "n_tags": [Interval(numbers.Integral, 1, None)],
+        **SHARED_CONSTRAINTS,
         "classifier": [Options(CLASSIFIERS)],
         "C": [Interval(numbers.Real, 0, None, closed="neither")],
         "calibrate": [bool],
-        "ngram_range": [tuple, list],
+        "ngram_range": [Pair(1)],
         "char_ngrams": [bool],
-        "char_ngram_range": [tuple, list],
+        "char_ngram_range": [Pair(1)],
         "neighbors": [Interval(numbers.Integral, 0, None)],
         "neighbor_weight": [Interval(numbers.Real, 0, 1)],
-        "title_weight": [Interval(numbers.Integral, 0, None)],
-        "keep_code": [bool],
-        "spacy_model": [str, None],
         "max_features": [Interval(numbers.Integral, 1, None), None],
-        "min_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
+        "min_df": DOCUMENT_FREQUENCY,
         "random_state": ["random_state"],
         "n_jobs": [numbers.Integral, None],
     }
@@ -183,8 +180,6 @@ class SupervisedTagger(BaseTagger):
         texts and their tag lists.
         """
         self._start_fit()
-        check_pair(self.ngram_range, "ngram_range")
-        check_pair(self.char_ngram_range, "char_ngram_range")
         start = time.perf_counter()
         corpus, docs, labels = self._prepare_fit(X, y)
         self.vectorizer_ = TfidfVectorizer(

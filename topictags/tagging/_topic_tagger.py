@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .._validation import Interval, Options, validate_params
-from ..models import METHODS, TopicModel
-from ..models._topic_model import BACKENDS
-from ._base import BaseTagger, TextInput
+from ..models import TopicModel
+from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._visualize import VisualizeMixin
 
@@ -104,21 +103,16 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
     _zero_is_no_evidence = True
     _constraints: ClassVar[dict[str, list]] = {
-        "method": [Options(METHODS)],
-        "n_topics": [Interval(numbers.Integral, 1, None)],
-        "n_tags": [Interval(numbers.Integral, 1, None)],
+        **SHARED_CONSTRAINTS,
+        # the topic model's own, declared once in TopicModel
+        **{
+            name: TopicModel._constraints[name]
+            for name in ("method", "n_topics", "backend", "max_features", "min_df", "max_df",
+                         "max_iter", "random_state")
+        },
         "mapping": [Options(MAPPINGS)],
         "blend_weight": [Interval(numbers.Real, 0, 1)],
         "lift": [Interval(numbers.Real, 0, None)],
-        "backend": [Options(BACKENDS)],
-        "title_weight": [Interval(numbers.Integral, 0, None)],
-        "keep_code": [bool],
-        "spacy_model": [str, None],
-        "max_features": [Interval(numbers.Integral, 1, None), None],
-        "min_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
-        "max_df": [Interval(numbers.Integral, 1, None), Interval(numbers.Real, 0, 1)],
-        "max_iter": [Interval(numbers.Integral, 1, None), None],
-        "random_state": ["random_state"],
     }
 
     def __init__(

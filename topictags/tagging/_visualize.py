@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._validation import check_positive_int
 from ..corpus._sites import question_url
 from ..errors import ParameterError
 
@@ -24,12 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyLDAvis import PreparedData
 
 __all__ = ["VisualizeMixin"]
-
-def _positive_int(value: Any, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
 
 class VisualizeMixin:
     """Pages, charts and tables to explore the topics of a fitted tagger.
@@ -57,7 +52,7 @@ class VisualizeMixin:
         ['python, pandas, dataframe', 'css, html, layout']
         """
         self.check_is_fitted()
-        n = _positive_int(n, "n")
+        n = check_positive_int(n, "n")
         labels = []
         for k in range(self.model_.n_topics):
             tags = [t for t, _ in self.topic_tags(k, n)]
@@ -70,7 +65,7 @@ class VisualizeMixin:
         """The ``top`` most prevalent topics, or None (all) for ``top=None``."""
         if top is None:
             return None
-        top = _positive_int(top, "top")
+        top = check_positive_int(top, "top")
         prevalence = self.doc_topic_.mean(axis=0)
         return np.argsort(-prevalence, kind="stable")[:top].tolist()
 
@@ -383,7 +378,7 @@ class VisualizeMixin:
             raise ParameterError(f"topic must be an integer, got {topic!r}")
         if not 0 <= topic < n_topics:
             raise ParameterError(f"topic {topic} out of range: the model has {n_topics} topics")
-        n = _positive_int(n, "n")
+        n = check_positive_int(n, "n")
         weights = self.doc_topic_[:, int(topic)].astype(np.float64)
         # Stable: equal weights keep training order, run after run.
         order = np.argsort(-weights, kind="stable")[:n]
