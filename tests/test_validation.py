@@ -126,6 +126,12 @@ def test_bad_arguments_raise_library_errors(call, error, match):
     assert isinstance(caught.value, TopicTagsError) and isinstance(caught.value, ValueError)
 
 
+def test_a_spacy_pipeline_that_is_not_installed_is_a_parameter_error():
+    tagger = tt.TopicTagger("nmf", n_topics=2, min_df=1, spacy_model="xx_no_such_pipeline")
+    with pytest.raises(ParameterError, match="'xx_no_such_pipeline' is not installed; use"):
+        tagger.fit(make_questions(20))
+
+
 def test_evaluate_without_candidate_tags_is_a_corpus_error():
     train = make_questions(20)
     base = tt.MostFrequentTagger(n_tags=2).fit(train)
