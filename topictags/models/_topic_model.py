@@ -18,6 +18,7 @@ from .._validation import (
     Interval,
     Options,
     Pair,
+    as_matrix,
     normalize_rows,
     validate_params,
 )
@@ -278,8 +279,16 @@ class TopicModel:
         return self.transform_matrix(self.vectorize(docs))
 
     def transform_matrix(self, X: sparse.spmatrix) -> np.ndarray:
-        """Topic mixtures from an already vectorised document-term matrix."""
+        """Topic mixtures from an already vectorised document-term matrix.
+
+        Raises
+        ------
+        ParameterError
+            ``X`` is not a finite, non-negative matrix with one column per
+            term of the fitted vocabulary.
+        """
         self._check_fitted()
+        X = self._check_term_matrix(X)
         if self.model_ is None:
             W = self._gensim_transform(X)
         elif self._nmf_fast_path(X):
@@ -289,6 +298,28 @@ class TopicModel:
         empty = np.asarray(X.sum(axis=1)).ravel() == 0
         W[empty] = 0.0  # LDA returns its prior for empty documents: not evidence
         return normalize_rows(W)
+
+    def _check_term_matrix(self, X):
+        # Checked here so that scikit-learn's and gensim's own errors (each
+        # its own wording and type) never reach the caller. The matrix itself
+        # is passed on as given (sparse or dense, its dtype).
+        if sparse.issparse(X):
+            values = X.data
+        else:
+            X = as_matrix(X, "X")
+            values = X.ravel()
+        n_terms = len(self.feature_names_)
+        if X.ndim != 2 or X.shape[1] != n_terms:
+            raise ParameterError(
+                f"X has shape {X.shape} but the model knows {n_terms} terms: pass "
+                "vectorize(docs) of this model, or transform(docs)"
+            )
+        if values.size and not (np.isfinite(values).all() and values.min() >= 0):
+            raise ParameterError(
+                "X must hold finite, non-negative term counts or weights (it has negative, "
+                "NaN or infinite values): pass vectorize(docs) of this model"
+            )
+        return X
 
     def _nmf_fast_path(self, X) -> bool:
         """Whether :meth:`_nmf_transform` computes exactly what ``NMF.transform`` would.
