@@ -327,8 +327,8 @@ def _as_corpus(X, y=None) -> pd.DataFrame:
             isinstance(X, (list, tuple)) and X and not _is_path(X[0])
         ):
             raise CorpusError(
-                "fit needs labelled questions: a DataFrame with a 'tags' column, a file "
-                "path, or texts with their tags as y (fit(texts, tag_lists))"
+                "fit and score need labelled questions: a DataFrame with a 'tags' column, "
+                "a file path, or texts with their tags as y (fit(texts, tag_lists))"
             )
         corpus = load_questions(X)
     else:
@@ -340,7 +340,8 @@ def _as_corpus(X, y=None) -> pd.DataFrame:
             titles, bodies, single = as_texts(X)
             if single:
                 raise CorpusError(
-                    "fit needs a batch of questions, got one string: pass a list of texts"
+                    "fit and score need a batch of questions, got one string: pass a list "
+                    "of texts"
                 )
             frame = pd.DataFrame({"title": titles, "body": bodies})
         if len(tags) != len(frame):
@@ -351,7 +352,7 @@ def _as_corpus(X, y=None) -> pd.DataFrame:
         frame["tags"] = tags
         corpus = load_questions(frame)
     if len(corpus) == 0:
-        raise CorpusError("no questions to fit on")
+        raise CorpusError("no questions to fit on or score: pass at least one question")
     return corpus
 
 
