@@ -276,7 +276,8 @@ class TopicModel:
 
         Rows sum to one; a document with no known term gets a row of zeros.
         """
-        return self.transform_matrix(self.vectorize(docs))
+        # The vectoriser's own output needs no check: straight to the mixtures.
+        return self._mixtures(self.vectorize(docs))
 
     def transform_matrix(self, X: sparse.spmatrix) -> np.ndarray:
         """Topic mixtures from an already vectorised document-term matrix.
@@ -288,7 +289,9 @@ class TopicModel:
             term of the fitted vocabulary.
         """
         self._check_fitted()
-        X = self._check_term_matrix(X)
+        return self._mixtures(self._check_term_matrix(X))
+
+    def _mixtures(self, X) -> np.ndarray:
         if self.model_ is None:
             W = self._gensim_transform(X)
         elif self._nmf_fast_path(X):
