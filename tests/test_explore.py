@@ -129,9 +129,16 @@ def test_show_ldavis_is_notebook_html(lda):
     assert isinstance(shown, HTML) and "LDAvis" in shown.data
 
 
-def test_no_html_repr_on_the_tagger(nmf):
-    # Echoing a tagger in a notebook must not build the pyLDAvis page.
-    assert not hasattr(nmf, "_repr_html_")
+def test_html_repr_of_the_tagger_is_not_the_ldavis_page(nmf, monkeypatch):
+    # Echoing a tagger in a notebook must not build the pyLDAvis page: its
+    # HTML repr is scikit-learn's estimator diagram (taggers are estimators).
+    def no_page(*args, **kwargs):
+        raise AssertionError("the notebook repr built an LDAvis page")
+
+    for name in ("to_ldavis", "show_ldavis", "save_ldavis"):
+        monkeypatch.setattr(type(nmf), name, no_page)
+    shown = nmf._repr_html_()
+    assert "LDAvis" not in shown and "TopicTagger" in shown and "n_topics" in shown
     assert repr(nmf).startswith("TopicTagger(")
 
 

@@ -37,6 +37,6 @@ def test_topic_taggers_beat_the_baseline_on_real_questions(corpus_split, tmp_pat
 def test_supervised_comparator_on_real_questions(corpus_split):
     train, test = corpus_split
     sup = tt.SupervisedTagger(random_state=0, char_ngrams=False).fit(train)
-    scores = sup.score(test, k=3)
+    scores = sup.evaluate(test, k=3)
     assert scores["jaccard"] > 0.3
     assert sup.suggest_tags("<p>SELECT with a LEFT JOIN in MySQL</p>", k=3)[0] in {"mysql", "sql"}

@@ -111,8 +111,14 @@ def test_unusual_matrices_go_through_sklearn():
     negative = X.copy()
     negative.data[0] = -1.0
     assert not model._nmf_fast_path(negative)
-    with pytest.raises(ValueError, match="[Nn]egative"):
+    # ...but its errors do not: the matrix is checked first (issue 10 part 3)
+    with pytest.raises(ParameterError, match="non-negative term counts"):
         model.transform_matrix(negative)
+    with pytest.raises(ParameterError, match="non-negative term counts"):
+        model.transform_matrix(negative.toarray())
+    with pytest.raises(ParameterError, match=r"shape \(4, 2\) but the model knows"):
+        model.transform_matrix(X[:, :2])
+    np.testing.assert_allclose(model.transform_matrix(X.toarray()), model.transform_matrix(X))
 
 
 def test_too_many_topics_says_how_many_the_corpus_supports():

@@ -82,6 +82,32 @@ def test_trusted_types_are_exactly_what_models_need(fitted, split, tmp_path):
     assert sorted(tt.persistence.TRUSTED_TYPES) == sorted(needed)
 
 
+# Fitted attributes that hold, since issue 10, the parameters prediction reads;
+# files written before them have only the parameters.
+FIT_TIME_PARAMETERS = {
+    "nmf-logistic": ("mapping_", "blend_weight_", "title_weight_"),
+    "sup": ("title_weight_", "neighbors_", "neighbor_weight_", "classifier_name_"),
+}
+
+
+@pytest.mark.parametrize("name", list(FIT_TIME_PARAMETERS))
+def test_files_written_before_fit_time_parameters_load_and_predict_alike(
+    fitted, split, tmp_path, name
+):
+    import copy
+
+    _, test = split
+    model = fitted[name]
+    old = copy.deepcopy(model)
+    for attribute in FIT_TIME_PARAMETERS[name]:
+        del old.__dict__[attribute]
+    loaded = tt.load(old.save(tmp_path / "old.topictags"))
+    for attribute in FIT_TIME_PARAMETERS[name]:
+        assert getattr(loaded, attribute) == getattr(model, attribute)
+    np.testing.assert_array_equal(loaded.decision_function(test), model.decision_function(test))
+    assert loaded.name == model.name
+
+
 def test_loaded_topic_tagger_keeps_training_questions(fitted, tmp_path):
     loaded = tt.load(fitted["nmf"].save(tmp_path / "m.topictags"))
     pd.testing.assert_frame_equal(loaded.train_questions_, fitted["nmf"].train_questions_)

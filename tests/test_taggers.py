@@ -135,16 +135,16 @@ def test_topics_table(nmf):
 def test_lda_taggers(split, method, backend):
     train, test = split
     tagger = tt.TopicTagger(method, n_topics=4, n_tags=8, backend=backend, min_df=1, random_state=0)
-    scores = tagger.fit(train).score(test, k=2)
+    scores = tagger.fit(train).evaluate(test, k=2)
     assert scores["jaccard"] > 0.3  # themes are well separated; random is ~0.1
 
 
 def test_supervised_and_baseline(split, sup):
     train, test = split
-    assert sup.score(test, k=2)["jaccard"] > 0.6
+    assert sup.evaluate(test, k=2)["jaccard"] > 0.6
     base = tt.MostFrequentTagger(n_tags=8).fit(train)
     assert base.suggest_tags(["anything", ""], k=2) == [base.tags_[:2].tolist()] * 2
-    assert base.score(test, k=2)["jaccard"] < sup.score(test, k=2)["jaccard"]
+    assert base.evaluate(test, k=2)["jaccard"] < sup.evaluate(test, k=2)["jaccard"]
 
 
 def test_compare_table(split, nmf, sup):

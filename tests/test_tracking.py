@@ -187,3 +187,13 @@ def test_missing_mlflow_names_the_extra(split, monkeypatch):
     monkeypatch.setitem(sys.modules, "mlflow", None)
     with pytest.raises(ImportError, match=r"topictags\[mlflow\]"):
         tracking.log_comparison(table, {tagger.name: tagger}, k=K)
+
+
+def test_a_deleted_experiment_is_a_parameter_error(store, split):
+    train, test = split
+    taggers = [t.fit(train) for t in _taggers()[:1]]
+    table = tt.compare(taggers, train, test, k=K, refit=False)
+    client = MlflowClient(tracking_uri=store)
+    client.delete_experiment(client.create_experiment("gone"))
+    with pytest.raises(ParameterError, match="'gone' is deleted: restore it or use another"):
+        tracking.log_comparison(table, {t.name: t for t in taggers}, k=K, experiment="gone")

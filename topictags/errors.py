@@ -8,6 +8,8 @@ Python user would expect (``ValueError``, ``FileNotFoundError``...), so
 
 from __future__ import annotations
 
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
 __all__ = [
     "CorpusError",
     "CorpusWarning",
@@ -52,8 +54,12 @@ class ModelFileError(TopicTagsError, ValueError):
     """A model file is missing, corrupt, untrusted or of another version."""
 
 
-class NotFittedError(TopicTagsError, AttributeError):
-    """A model was used before ``fit``."""
+class NotFittedError(TopicTagsError, _SklearnNotFittedError):
+    """A model was used before ``fit``.
+
+    Also scikit-learn's ``NotFittedError`` (itself a ``ValueError`` and an
+    ``AttributeError``), so code written for scikit-learn estimators catches it.
+    """
 
 
 class OutputExistsError(TopicTagsError, FileExistsError):

@@ -262,7 +262,7 @@ def _experiment_id(client, name: str) -> str:
     if found is None:
         return client.create_experiment(name)
     if found.lifecycle_stage == "deleted":
-        raise ValueError(
+        raise ParameterError(
             f"MLflow experiment {name!r} is deleted: restore it or use another experiment name"
         )
     return found.experiment_id

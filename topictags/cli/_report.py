@@ -13,13 +13,12 @@ from __future__ import annotations
 import base64
 import io
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .._files import write_atomic
-from ..errors import OutputExistsError, ParameterError
+from .._validation import check_positive_int
+from ..errors import OutputExistsError
 
 __all__ = ["write_explore", "write_report"]
 
@@ -27,12 +26,6 @@ __all__ = ["write_explore", "write_report"]
 _QUESTIONS_PER_TOPIC = 2
 # Topics drawn in the top-terms and topic-tag charts (all are in the table).
 _CHART_TOPICS = 12
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _atomic_write(path: Path, data: bytes, *, force: bool) -> Path:
@@ -155,8 +148,8 @@ def write_report(train, test, output: Path, *, n_topics: int = 40, k: int = 3,
 
     from ..viz._templates import frame_table, render
 
-    n_topics = _positive_int(n_topics, "n_topics")
-    k = _positive_int(k, "k")
+    n_topics = check_positive_int(n_topics, "n_topics")
+    k = check_positive_int(k, "k")
     output = Path(output)
     if output.exists() and not force:
         raise OutputExistsError(f"{output} exists; pass --force to overwrite it")

@@ -7,14 +7,15 @@ and gensim LDA the same way.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._validation import Interval, as_matrix, check_value
 from ..corpus import as_texts
 from ..errors import ParameterError
-from ..viz._validate import as_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from gensim.corpora import Dictionary
@@ -34,10 +35,8 @@ COHERENCE_MEASURES = ("c_v", "c_npmi", "c_uci", "u_mass")
 
 
 def _top_n(value: Any) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 2:
-        # One term has no pair to be coherent with.
-        raise ParameterError(f"top_n must be an integer >= 2, got {value!r}")
-    return int(value)
+    # One term has no pair to be coherent with.
+    return int(check_value(value, "top_n", [Interval(numbers.Integral, 2, None)]))
 
 
 def _top_indices(topic_term: Any, top_n: int) -> np.ndarray:

@@ -8,20 +8,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import as_matrix, check_positive_int, normalize_rows
 from ..errors import ParameterError
-from ..viz._validate import as_matrix
 
 __all__ = ["TopicDrift", "topic_drift", "topic_prevalence_over_time"]
 
 
 def _shares(doc_topic: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows normalised to sum to 1, and which rows have any weight at all."""
-    totals = doc_topic.sum(axis=1)
-    has_weight = totals > 0
-    shares = np.divide(
-        doc_topic, totals[:, None], out=np.zeros_like(doc_topic), where=has_weight[:, None]
-    )
-    return shares, has_weight
+    return normalize_rows(doc_topic), doc_topic.sum(axis=1) > 0
 
 
 def topic_prevalence_over_time(
@@ -78,15 +73,8 @@ def topic_prevalence_over_time(
     >>> shares.round(2).values.tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
-    weights = as_matrix(doc_topic, "doc_topic")
-    if (weights < 0).any():
-        raise ParameterError("doc_topic contains negative values")
-    if (
-        not isinstance(min_questions, (int, np.integer))
-        or isinstance(min_questions, bool)
-        or min_questions < 1
-    ):
-        raise ParameterError(f"min_questions must be a positive integer, got {min_questions!r}")
+    weights = as_matrix(doc_topic, "doc_topic", nonnegative=True)
+    check_positive_int(min_questions, "min_questions")
     try:
         stamps = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates), errors="raise"))
     except (TypeError, ValueError) as exc:

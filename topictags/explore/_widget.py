@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputTextError, ParameterError
+from .._validation import check_positive_int
+from ..errors import InputTextError
 from ..viz._links import question_links
 from ..viz._templates import Link, Table, cell_text, render
 
@@ -127,8 +128,7 @@ def topic_browser(
     """
     for name, value in (("n_terms", n_terms), ("n_tags", n_tags),
                         ("n_questions", n_questions), ("k", k)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+        check_positive_int(value, name)
     widgets = _import_ipywidgets()
     labels = tagger.topic_labels()
     dropdown = widgets.Dropdown(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import CorpusError, ParameterError
 from ._tags import tag_scores
 
 __all__ = ["compare", "evaluate", "evaluation_set"]
@@ -58,7 +58,10 @@ def evaluate(tagger, questions, *, k: int = 3) -> dict[str, float]:
     questions = load_questions(questions)
     true, keep = evaluation_set(tagger.tags_, questions["tags"].tolist())
     if not true:
-        raise ValueError("no test question carries any of the tagger's candidate tags")
+        raise CorpusError(
+            "no test question carries any of the tagger's candidate tags: score on "
+            "questions tagged like the training ones, or fit with a larger n_tags"
+        )
     scored = questions[keep]
     start = time.perf_counter()
     predicted = tagger.suggest_tags(scored, k=k)
@@ -206,10 +209,10 @@ def _fresh_copy(model):
 
 
 def _is_fitted(model) -> bool:
-    # The library's taggers set fit_seconds_ last: an interrupted fit has
-    # tags_ but is not fitted. Other taggers are fitted once they have tags_.
-    if hasattr(model, "_check_fitted"):
-        return hasattr(model, "fit_seconds_")
+    # The library's taggers say it (they set fit_seconds_ last: an interrupted
+    # fit has tags_ but is not fitted). Other taggers are fitted once they have tags_.
+    if hasattr(model, "__sklearn_is_fitted__"):
+        return bool(model.__sklearn_is_fitted__())
     return hasattr(model, "tags_")
 
 

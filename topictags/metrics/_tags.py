@@ -17,10 +17,12 @@ Each metric is the mean over questions ("samples" averaging).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .._validation import Interval, check_value
 from ..errors import ParameterError, TagFormatError
 
 __all__ = ["f1_at_k", "jaccard_score", "precision_at_k", "recall_at_k", "tag_scores"]
@@ -67,8 +69,7 @@ def _per_question(y_true, y_pred, k: int | None) -> dict[str, np.ndarray]:
 
 
 def _check_k(k):
-    if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
-        raise ParameterError(f"k must be a positive integer or None, got {k!r}")
+    check_value(k, "k", [Interval(numbers.Integral, 1, None), None])
 
 
 def jaccard_score(y_true: Sequence[Iterable[str]], y_pred: Sequence[Iterable[str]]) -> float:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Sequence
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -11,6 +13,15 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from .._validation import (
+    DOCUMENT_FREQUENCY,
+    Interval,
+    Options,
+    Pair,
+    as_matrix,
+    normalize_rows,
+    validate_params,
+)
 from ..errors import CorpusError, NotFittedError, ParameterError
 
 try:  # scikit-learn's coordinate-descent kernel of NMF: private, hence guarded
@@ -25,13 +36,6 @@ __all__ = ["METHODS", "TopicModel", "normalize_rows"]
 
 METHODS = ("nmf", "lda")
 BACKENDS = ("sklearn", "gensim")
-
-
-def normalize_rows(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to sum to one; all-zero rows stay zero."""
-    matrix = np.asarray(matrix, dtype=np.float64)
-    totals = matrix.sum(axis=1, keepdims=True)
-    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
 
 
 class TopicModel:
@@ -111,16 +115,30 @@ class TopicModel:
         self.random_state = random_state
 
     # -- fitting ---------------------------------------------------------------
+    _constraints: ClassVar[dict[str, list]] = {
+        "method": [Options(METHODS)],
+        "n_topics": [Interval(numbers.Integral, 1, None)],
+        "backend": [Options(BACKENDS)],
+        "max_features": [Interval(numbers.Integral, 1, None), None],
+        "min_df": DOCUMENT_FREQUENCY,
+        "max_df": DOCUMENT_FREQUENCY,
+        "sublinear_tf": [bool],
+        "ngram_range": [Pair(1)],
+        "max_iter": [Interval(numbers.Integral, 1, None), None],
+        "nmf_alpha_W": [Interval(numbers.Real, 0, None)],
+        "nmf_l1_ratio": [Interval(numbers.Real, 0, 1)],
+        "random_state": ["random_state"],
+    }
+
     def validate_params(self) -> None:
-        """Check the parameters; raises ValueError naming the bad one."""
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+        """Check the parameters; raises :class:`~topictags.errors.ParameterError`
+        naming the bad one and what it accepts."""
+        validate_params(self)
         if self.method == "nmf" and self.backend != "sklearn":
-            raise ValueError("NMF is only available with backend='sklearn'")
-        if not isinstance(self.n_topics, (int, np.integer)) or self.n_topics < 1:
-            raise ValueError(f"n_topics must be a positive integer, got {self.n_topics!r}")
+            raise ParameterError(
+                "NMF is only available with backend='sklearn': pass backend='sklearn' "
+                "or method='lda'"
+            )
 
     def supported_topics(self, n_docs: int, n_terms: int) -> int:
         """The most topics a corpus of ``n_docs`` documents and ``n_terms``
@@ -258,11 +276,22 @@ class TopicModel:
 
         Rows sum to one; a document with no known term gets a row of zeros.
         """
-        return self.transform_matrix(self.vectorize(docs))
+        # The vectoriser's own output needs no check: straight to the mixtures.
+        return self._mixtures(self.vectorize(docs))
 
     def transform_matrix(self, X: sparse.spmatrix) -> np.ndarray:
-        """Topic mixtures from an already vectorised document-term matrix."""
+        """Topic mixtures from an already vectorised document-term matrix.
+
+        Raises
+        ------
+        ParameterError
+            ``X`` is not a finite, non-negative matrix with one column per
+            term of the fitted vocabulary.
+        """
         self._check_fitted()
+        return self._mixtures(self._check_term_matrix(X))
+
+    def _mixtures(self, X) -> np.ndarray:
         if self.model_ is None:
             W = self._gensim_transform(X)
         elif self._nmf_fast_path(X):
@@ -272,6 +301,28 @@ class TopicModel:
         empty = np.asarray(X.sum(axis=1)).ravel() == 0
         W[empty] = 0.0  # LDA returns its prior for empty documents: not evidence
         return normalize_rows(W)
+
+    def _check_term_matrix(self, X):
+        # Checked here so that scikit-learn's and gensim's own errors (each
+        # its own wording and type) never reach the caller. The matrix itself
+        # is passed on as given (sparse or dense, its dtype).
+        if sparse.issparse(X):
+            values = X.data
+        else:
+            X = as_matrix(X, "X")
+            values = X.ravel()
+        n_terms = len(self.feature_names_)
+        if X.ndim != 2 or X.shape[1] != n_terms:
+            raise ParameterError(
+                f"X has shape {X.shape} but the model knows {n_terms} terms: pass "
+                "vectorize(docs) of this model, or transform(docs)"
+            )
+        if values.size and not (np.isfinite(values).all() and values.min() >= 0):
+            raise ParameterError(
+                "X must hold finite, non-negative term counts or weights (it has negative, "
+                "NaN or infinite values): pass vectorize(docs) of this model"
+            )
+        return X
 
     def _nmf_fast_path(self, X) -> bool:
         """Whether :meth:`_nmf_transform` computes exactly what ``NMF.transform`` would.

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import Interval, check_positive_int, check_value
 from ..errors import ParameterError, TopicTagsError
 from ..explore import (
     COHERENCE_MEASURES,
@@ -292,10 +293,8 @@ def select_n_topics(
 
     candidates = _candidates(n_topics)
     measures = _measures(coherence)
-    if not isinstance(top_n, numbers.Integral) or isinstance(top_n, bool) or top_n < 2:
-        raise ParameterError(f"top_n must be an integer >= 2, got {top_n!r}")
-    if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
-        raise ParameterError(f"k must be a positive integer, got {k!r}")
+    check_value(top_n, "top_n", [Interval(numbers.Integral, 2, None)])
+    check_positive_int(k, "k")
     base = _base_estimator(estimator, method, random_state, tagger_params)
     _candidate(base, candidates[0])  # an estimator without n_topics fails now
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import BaseEstimator
 
+from .._validation import Interval, check_value, validate_params
 from ..corpus import TextInput, as_texts, load_questions
 from ..errors import CorpusError, NotFittedError, ParameterError
 from ..text import TextCleaner
 
 __all__ = ["BaseTagger", "tag_vocabulary"]
+
+# Constraints of the parameters the taggers share (declared here once).
+SHARED_CONSTRAINTS: dict[str, list] = {
+    "n_tags": [Interval(numbers.Integral, 1, None)],
+    "title_weight": [Interval(numbers.Integral, 0, None)],
+    "keep_code": [bool],
+    "spacy_model": [str, None],
+}
 
 
 def tag_vocabulary(
@@ -32,35 +43,93 @@ def tag_vocabulary(
     return np.array([t for t, _ in ranked], dtype=object), np.array([c for _, c in ranked])
 
 
-class BaseTagger:
+class BaseTagger(BaseEstimator):
     """Shared machinery of the taggers; subclasses implement ``_fit_model`` and
-    ``_scores_from_documents``."""
+    ``_scores_from_documents``.
 
-    _estimator_type = "tagger"
+    Taggers are scikit-learn estimators: parameters are the constructor's
+    (``get_params``/``set_params``/``clone`` come from ``BaseEstimator``),
+    constraints on them are declared once per class in ``_constraints`` and
+    checked by ``fit``, and everything prediction needs is captured at fit
+    time in ``_``-suffixed attributes, so ``set_params`` on a fitted tagger
+    changes nothing until the next ``fit``.
+    """
+
+    _constraints: ClassVar[dict[str, list]] = {}
     # Taggers whose scores are >= 0 by construction: a tag scoring exactly 0
     # has no evidence at all and is not suggested, even to fill up k.
     _zero_is_no_evidence = False
 
+    # -- scikit-learn contract ----------------------------------------------------
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Input is text (strings, a DataFrame of questions, a path), not a
+        # numeric array; tags come as y or inside X.
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.target_tags.required = False
+        tags.requires_fit = True
+        return tags
+
+    def __sklearn_is_fitted__(self) -> bool:
+        # fit_seconds_ is set last by every fit and dropped when one starts:
+        # an interrupted (re)fit is not mistaken for a fitted model.
+        return hasattr(self, "fit_seconds_")
+
+    def check_is_fitted(self) -> None:
+        """Raise :class:`~topictags.errors.NotFittedError` unless fitted.
+
+        The error is also scikit-learn's ``NotFittedError``.
+        """
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(
+                f"this {type(self).__name__} is not fitted yet: call fit(questions) first"
+            )
+
+    def set_params(self, **params) -> BaseTagger:
+        """Set constructor parameters; a fitted tagger is unchanged until refitted.
+
+        ``BaseEstimator.set_params``, with an unknown name raised as
+        :class:`~topictags.errors.ParameterError`.
+        """
+        try:
+            return super().set_params(**params)
+        except ValueError as exc:
+            valid = ", ".join(sorted(self.get_params(deep=False)))
+            unknown = [key for key in params if key.split("__")[0] not in valid.split(", ")]
+            raise ParameterError(
+                f"unknown parameter {(unknown or list(params))[0]!r} for "
+                f"{type(self).__name__}; its parameters are: {valid}"
+            ) from exc
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self.__sklearn_is_fitted__():
+            self._upgrade_fitted_state()
+
+    def _upgrade_fitted_state(self) -> None:
+        # Models saved before 2026-12 read hyper-parameters at prediction
+        # time: capture them as the fitted attributes prediction now reads.
+        if "title_weight_" not in self.__dict__ and "title_weight" in self.__dict__:
+            self.title_weight_ = int(self.title_weight)
+
     # -- helpers used by fit ------------------------------------------------------
-    def _fit_vocabulary(self, questions) -> tuple[pd.DataFrame, list[list[str]]]:
-        """Normalise the questions and learn the tag vocabulary ``tags_``."""
-        if not isinstance(self.n_tags, (int, np.integer)) or self.n_tags < 1:
-            raise ParameterError(f"n_tags must be a positive integer, got {self.n_tags!r}")
-        # fit_seconds_ is set last by every fit: its presence marks a completed
-        # fit, so an interrupted (re)fit is not mistaken for a fitted model.
+    def _start_fit(self) -> None:
+        """Check the parameters, and mark the tagger unfitted until fit ends."""
+        validate_params(self)
         self.__dict__.pop("fit_seconds_", None)
-        questions = _as_corpus(questions)
+
+    def _fit_vocabulary(self, X, y=None) -> tuple[pd.DataFrame, list[list[str]]]:
+        """Normalise the questions and learn the tag vocabulary ``tags_``."""
+        questions = _as_corpus(X, y)
         tag_lists = questions["tags"].tolist()
         self.tags_, self.tag_counts_ = tag_vocabulary(tag_lists, self.n_tags)
         return questions, tag_lists
 
-    def _prepare_fit(self, questions) -> tuple[pd.DataFrame, list[str], sparse.csr_matrix]:
+    def _prepare_fit(self, X, y=None) -> tuple[pd.DataFrame, list[str], sparse.csr_matrix]:
         """Vocabulary, cleaner, cleaned documents and tag indicators of the questions."""
-        if not isinstance(self.title_weight, (int, np.integer)) or self.title_weight < 0:
-            raise ParameterError(
-                f"title_weight must be a non-negative integer, got {self.title_weight!r}"
-            )
-        questions, tag_lists = self._fit_vocabulary(questions)
+        questions, tag_lists = self._fit_vocabulary(X, y)
+        self.title_weight_ = int(self.title_weight)
         self.cleaner_ = TextCleaner(
             keep_code=self.keep_code,
             spacy_model=self.spacy_model,
@@ -85,13 +154,13 @@ class BaseTagger:
     def _documents(self, titles: list[str], bodies: list[str]) -> list[str]:
         tokens = self.cleaner_.clean_many(titles + bodies)
         n = len(titles)
-        weight = self.title_weight
+        weight = self.title_weight_
         return [" ".join(tokens[i] * weight + tokens[n + i]) for i in range(n)]
 
     def binarize(self, tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Indicator matrix (n_questions, n_tags) of the vocabulary tags."""
         if not hasattr(self, "tags_"):  # fit uses it before the fit is complete
-            self._check_fitted()
+            self.check_is_fitted()
         index = {tag: j for j, tag in enumerate(self.tags_)}
         rows, cols = [], []
         for i, tags in enumerate(tag_lists):
@@ -103,16 +172,10 @@ class BaseTagger:
         data = np.ones(len(rows), dtype=np.float64)
         return sparse.csr_matrix((data, (rows, cols)), shape=(len(tag_lists), len(self.tags_)))
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "fit_seconds_"):
-            raise NotFittedError(
-                f"this {type(self).__name__} is not fitted yet: call fit(questions) first"
-            )
-
     # -- prediction ---------------------------------------------------------------
     def documents(self, X: TextInput) -> list[str]:
         """Cleaned documents (space-separated tokens) of the questions in ``X``."""
-        self._check_fitted()
+        self.check_is_fitted()
         titles, bodies, _ = as_texts(X)
         return self._documents(titles, bodies)
 
@@ -127,7 +190,7 @@ class BaseTagger:
 
     def _scores(self, X: TextInput) -> tuple[np.ndarray, np.ndarray]:
         """(scores, has_evidence) for the questions of ``X``."""
-        self._check_fitted()
+        self.check_is_fitted()
         titles, bodies, _ = as_texts(X)
         return self._scores_from_texts(titles, bodies)
 
@@ -171,11 +234,10 @@ class BaseTagger:
         >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)  # doctest: +SKIP
         ['pandas', 'python', 'dataframe']
         """
-        self._check_fitted()
+        self.check_is_fitted()
         if k is None and threshold is None:
             raise ParameterError("give k, threshold or both")
-        if k is not None and (not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1):
-            raise ParameterError(f"k must be a positive integer or None, got {k!r}")
+        check_value(k, "k", [Interval(numbers.Integral, 1, None), None])
         titles, bodies, single = as_texts(X)
         scores, evidence = self._scores_from_texts(titles, bodies)
         tags, values = self._top_k(scores, evidence, k, threshold, with_scores=return_scores)
@@ -210,57 +272,91 @@ class BaseTagger:
         return tags_out, scores_out
 
     # -- evaluation and persistence ---------------------------------------------
-    def score(self, questions, k: int = 3) -> dict[str, float]:
+    def score(self, X, y=None) -> float:
+        """Mean Jaccard similarity of the 3 suggested tags with the true ones.
+
+        The scikit-learn scorer of the taggers: ``GridSearchCV`` and
+        ``cross_val_score`` maximise it. True tags are restricted to the tag
+        vocabulary and questions without a vocabulary tag are left out, as in
+        :func:`~topictags.metrics.compare`.
+
+        Parameters
+        ----------
+        X : DataFrame, path or glob, or texts
+            Labelled questions, or texts (strings, a DataFrame with
+            ``title``/``body``) whose tags are ``y``.
+        y : sequence of lists of str, optional
+            Tags of the questions of ``X``.
+
+        Returns
+        -------
+        float
+            In [0, 1]. :meth:`evaluate` gives every metric.
+        """
+        return float(self.evaluate(X, y, k=3)["jaccard"])
+
+    def evaluate(self, X, y=None, *, k: int = 3) -> dict[str, float]:
         """Jaccard, precision@k, recall@k and F1 on labelled questions.
 
-        True tags are restricted to the tag vocabulary and questions without a
-        vocabulary tag are left out, as for every model in :func:`compare`.
+        See :func:`topictags.metrics.evaluate`; ``X`` and ``y`` are as in
+        :meth:`score`.
         """
         from ..metrics import evaluate
 
-        return evaluate(self, questions, k=k)
+        self.check_is_fitted()
+        return evaluate(self, _as_corpus(X, y), k=k)
 
     def save(self, path: str | os.PathLike, *, overwrite: bool = False):
         """Save the fitted tagger (safe format, see :func:`topictags.load`)."""
         from ..persistence import save
 
-        self._check_fitted()
+        self.check_is_fitted()
         return save(self, path, overwrite=overwrite)
 
-    # -- sklearn-like parameters ------------------------------------------------
-    def get_params(self, deep: bool = False) -> dict[str, Any]:
-        """Constructor parameters."""
-        import inspect
 
-        names = [
-            p for p in inspect.signature(type(self).__init__).parameters if p != "self"
-        ]
-        return {name: getattr(self, name) for name in names}
+def _as_corpus(X, y=None) -> pd.DataFrame:
+    """Labelled questions as the normalised corpus frame.
 
-    def set_params(self, **params) -> BaseTagger:
-        """Set constructor parameters (refit afterwards)."""
-        valid = self.get_params()
-        for key, value in params.items():
-            if key not in valid:
-                raise ParameterError(f"unknown parameter {key!r} for {type(self).__name__}")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self) -> str:
-        import inspect
-
-        sig = inspect.signature(type(self).__init__).parameters
-        changed = [
-            f"{name}={getattr(self, name)!r}"
-            for name, p in sig.items()
-            if name != "self" and getattr(self, name) != p.default
-        ]
-        return f"{type(self).__name__}({', '.join(changed)})"
-
-
-def _as_corpus(questions) -> pd.DataFrame:
-    """Questions as the normalised corpus frame (a path, a glob or a DataFrame)."""
-    corpus = load_questions(questions)
+    ``X`` is a path, a glob or a DataFrame of questions with their tags; or,
+    with ``y`` (one tag list per question), texts: strings, a Series, or a
+    DataFrame with ``title``/``body`` columns (whose other columns, ``id``,
+    ``creation_date``..., are kept).
+    """
+    if y is None:
+        if not isinstance(X, (pd.DataFrame, str, os.PathLike, list, tuple)) or (
+            isinstance(X, (list, tuple)) and X and not _is_path(X[0])
+        ):
+            raise CorpusError(
+                "fit and score need labelled questions: a DataFrame with a 'tags' column, "
+                "a file path, or texts with their tags as y (fit(texts, tag_lists))"
+            )
+        corpus = load_questions(X)
+    else:
+        tags = list(y) if not isinstance(y, pd.Series) else y.tolist()
+        if isinstance(X, pd.DataFrame):
+            frame = X.reset_index(drop=True).copy()
+            frame = frame.drop(columns=[c for c in frame.columns if str(c).lower() == "tags"])
+        else:
+            titles, bodies, single = as_texts(X)
+            if single:
+                raise CorpusError(
+                    "fit and score need a batch of questions, got one string: pass a list "
+                    "of texts"
+                )
+            frame = pd.DataFrame({"title": titles, "body": bodies})
+        if len(tags) != len(frame):
+            raise ParameterError(
+                f"X has {len(frame)} questions but y has {len(tags)} tag lists: "
+                "give one tag list per question"
+            )
+        frame["tags"] = tags
+        corpus = load_questions(frame)
     if len(corpus) == 0:
-        raise CorpusError("no questions to fit on")
+        raise CorpusError("no questions to fit on or score: pass at least one question")
     return corpus
+
+
+def _is_path(value) -> bool:
+    return isinstance(value, (str, os.PathLike)) and (
+        isinstance(value, os.PathLike) or os.path.exists(value) or any(c in value for c in "*?[")
+    )

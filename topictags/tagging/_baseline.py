@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 import numpy as np
 
-from ._base import BaseTagger
+from ._base import SHARED_CONSTRAINTS, BaseTagger
 
 __all__ = ["MostFrequentTagger"]
 
@@ -29,15 +30,19 @@ class MostFrequentTagger(BaseTagger):
     ['python', 'javascript']
     """
 
+    _constraints: ClassVar[dict[str, list]] = {"n_tags": SHARED_CONSTRAINTS["n_tags"]}
+
     def __init__(self, n_tags: int = 50) -> None:
         self.n_tags = n_tags
 
     name = "most-frequent"
 
-    def fit(self, questions, y=None) -> MostFrequentTagger:
-        """Count the training tags; returns ``self``."""
+    def fit(self, X, y=None) -> MostFrequentTagger:
+        """Count the training tags (of questions ``X``, or the tag lists ``y``
+        of texts ``X``); returns ``self``."""
+        self._start_fit()
         start = time.perf_counter()
-        self._fit_vocabulary(questions)
+        self._fit_vocabulary(X, y)
         self.fit_seconds_ = time.perf_counter() - start
         return self
 

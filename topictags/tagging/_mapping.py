@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from scipy import sparse
 
-from ..models import normalize_rows
+from .._validation import normalize_rows, scale_to_max
+from ..errors import ParameterError
 
 __all__ = [
     "MAPPINGS",
@@ -152,10 +153,8 @@ def blend(cooccurrence: np.ndarray, lexical: np.ndarray, weight: float) -> np.nd
     array([[0.25, 0.75]])
     """
     if not 0.0 <= weight <= 1.0:
-        raise ValueError(f"blend weight must be in [0, 1], got {weight!r}")
-
-    def scaled(matrix: np.ndarray) -> np.ndarray:
-        top = matrix.max()
-        return matrix / top if top > 0 else matrix
-
-    return weight * scaled(cooccurrence) + (1.0 - weight) * scaled(lexical)
+        raise ParameterError(
+            f"blend weight must be in [0, 1], got {weight!r}: 1 is pure co-occurrence, "
+            "0 pure lexical"
+        )
+    return weight * scale_to_max(cooccurrence) + (1.0 - weight) * scale_to_max(lexical)

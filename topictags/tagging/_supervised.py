@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numbers
 import time
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -11,8 +13,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from .._validation import DOCUMENT_FREQUENCY, Interval, Options, Pair
+from ..errors import CorpusError
 from ..text import html_to_text
-from ._base import BaseTagger
+from ._base import SHARED_CONSTRAINTS, BaseTagger
 
 __all__ = ["SupervisedTagger"]
 
@@ -97,6 +101,10 @@ class SupervisedTagger(BaseTagger):
     neighbor_matrix_ : sparse matrix, shape (n_train, n_word_features)
         Word TF-IDF rows of the training questions (when ``neighbors > 0``).
     neighbor_labels_ : sparse matrix, shape (n_train, n_tags)
+    neighbors_, neighbor_weight_, title_weight_ : int, float, int
+        The parameters prediction uses, as they were at fit time.
+    classifier_name_ : str
+        ``classifier`` at fit time (the model's label).
     fit_seconds_ : float
 
     Examples
@@ -105,6 +113,22 @@ class SupervisedTagger(BaseTagger):
     >>> sup.suggest_tags("Merge two DataFrames on a column", k=3)  # doctest: +SKIP
     ['pandas', 'python', 'dataframe']
     """
+
+    _constraints: ClassVar[dict[str, list]] = {
+        **SHARED_CONSTRAINTS,
+        "classifier": [Options(CLASSIFIERS)],
+        "C": [Interval(numbers.Real, 0, None, closed="neither")],
+        "calibrate": [bool],
+        "ngram_range": [Pair(1)],
+        "char_ngrams": [bool],
+        "char_ngram_range": [Pair(1)],
+        "neighbors": [Interval(numbers.Integral, 0, None)],
+        "neighbor_weight": [Interval(numbers.Real, 0, 1)],
+        "max_features": [Interval(numbers.Integral, 1, None), None],
+        "min_df": DOCUMENT_FREQUENCY,
+        "random_state": ["random_state"],
+        "n_jobs": [numbers.Integral, None],
+    }
 
     def __init__(
         self,
@@ -145,15 +169,19 @@ class SupervisedTagger(BaseTagger):
 
     @property
     def name(self) -> str:
-        """Short label used in comparison tables."""
-        return f"supervised-{self.classifier}"
+        """Short label used in comparison tables (of the fitted model, once fitted)."""
+        return f"supervised-{getattr(self, 'classifier_name_', self.classifier)}"
 
-    def fit(self, questions, y=None) -> SupervisedTagger:
-        """Fit on labelled questions; returns ``self``."""
-        if self.classifier not in CLASSIFIERS:
-            raise ValueError(f"classifier must be one of {CLASSIFIERS}, got {self.classifier!r}")
+    def fit(self, X, y=None) -> SupervisedTagger:
+        """Fit on labelled questions; returns ``self``.
+
+        ``X`` and ``y`` are as in :meth:`TopicTagger.fit
+        <topictags.tagging.TopicTagger.fit>`: questions with their tags, or
+        texts and their tag lists.
+        """
+        self._start_fit()
         start = time.perf_counter()
-        corpus, docs, labels = self._prepare_fit(questions)
+        corpus, docs, labels = self._prepare_fit(X, y)
         self.vectorizer_ = TfidfVectorizer(
             token_pattern=r"\S+",
             lowercase=False,
@@ -166,7 +194,10 @@ class SupervisedTagger(BaseTagger):
         try:
             X = self.vectorizer_.fit_transform(docs)
         except ValueError as exc:
-            raise ValueError(f"no usable terms in the training questions ({exc})") from exc
+            raise CorpusError(
+                f"no usable terms in the training questions ({exc}): lower min_df or "
+                "check that the texts are not empty after cleaning"
+            ) from exc
         self.char_vectorizer_ = None
         if self.char_ngrams:
             self.char_vectorizer_ = TfidfVectorizer(
@@ -185,7 +216,12 @@ class SupervisedTagger(BaseTagger):
             words = X
         Y = labels.toarray().astype(int)
         self.classifiers_, self.constant_scores_ = self._fit_classifiers(X, Y)
-        if self.neighbors:
+        self.classifier_name_ = self.classifier
+        # Prediction reads these, never the parameters: set_params after fit
+        # changes nothing until the next fit.
+        self.neighbors_ = int(self.neighbors)
+        self.neighbor_weight_ = float(self.neighbor_weight)
+        if self.neighbors_:
             self.neighbor_matrix_ = words
             self.neighbor_labels_ = labels.tocsr()
         self.fit_seconds_ = time.perf_counter() - start
@@ -237,8 +273,20 @@ class SupervisedTagger(BaseTagger):
                 scores[:, t] = estimator.decision_function(X)
         return scores
 
+    def _upgrade_fitted_state(self) -> None:
+        super()._upgrade_fitted_state()
+        if "neighbors_" not in self.__dict__:
+            self.neighbors_ = int(self.neighbors)
+            self.neighbor_weight_ = float(self.neighbor_weight)
+        if "classifiers_" not in self.__dict__ and "classifier_" in self.__dict__:
+            # One OneVsRestClassifier over every tag: its per-tag estimators.
+            ovr = self.__dict__.pop("classifier_")
+            self.classifiers_ = list(ovr.estimators_)
+            self.constant_scores_ = np.full(len(self.classifiers_), np.nan)
+        self.__dict__.setdefault("classifier_name_", self.classifier)
+
     def _raw_texts(self, titles: list[str], bodies: list[str]) -> list[str]:
-        weight = self.title_weight
+        weight = self.title_weight_
         return [
             (title + " ") * weight + html_to_text(body, keep_code=True)
             for title, body in zip(titles, bodies)
@@ -247,7 +295,7 @@ class SupervisedTagger(BaseTagger):
     def _neighbor_votes(self, words, chunk: int = 512) -> np.ndarray:
         """Similarity-weighted tag shares of each row's nearest training questions."""
         train, labels = self.neighbor_matrix_, self.neighbor_labels_
-        n = min(self.neighbors, train.shape[0])
+        n = min(self.neighbors_, train.shape[0])
         votes = np.zeros((words.shape[0], labels.shape[1]))
         for start in range(0, words.shape[0], chunk):  # bounded memory on big batches
             sims = (words[start : start + chunk] @ train.T).toarray()
@@ -273,8 +321,8 @@ class SupervisedTagger(BaseTagger):
             chars = self.char_vectorizer_.transform(self._raw_texts(titles, bodies))
             X = sparse.hstack([words, chars], format="csr")
         scores = self._classifier_scores(X)
-        if self.neighbors and self.neighbor_weight:
-            w = self.neighbor_weight
+        if self.neighbors_ and self.neighbor_weight_:
+            w = self.neighbor_weight_
             scores = (1 - w) * scores + w * self._neighbor_votes(words)
         return scores, evidence
 

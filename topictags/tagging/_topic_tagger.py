@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numbers
 import time
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
+from .._validation import Interval, Options, validate_params
 from ..models import TopicModel
-from ._base import BaseTagger, TextInput
+from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._visualize import VisualizeMixin
 
@@ -73,6 +76,10 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     lexical_ : ndarray, shape (n_topics, n_tags)
     logistic_ : tuple of ndarray, shapes (n_topics, n_tags) and (n_tags,)
         Weights and intercepts of the logistic mapping.
+    mapping_, blend_weight_ : str, float
+        The mapping in use and its blend weight, as at fit time (or as set by
+        :meth:`with_mapping`); ``set_params`` does not change them.
+    title_weight_ : int
     topic_tag_ : ndarray, shape (n_topics, n_tags)
         The mapping in use (for ``"logistic"``, its weights).
     doc_topic_ : ndarray of float32, shape (n_train, n_topics)
@@ -95,6 +102,18 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     """
 
     _zero_is_no_evidence = True
+    _constraints: ClassVar[dict[str, list]] = {
+        **SHARED_CONSTRAINTS,
+        # the topic model's own, declared once in TopicModel
+        **{
+            name: TopicModel._constraints[name]
+            for name in ("method", "n_topics", "backend", "max_features", "min_df", "max_df",
+                         "max_iter", "random_state")
+        },
+        "mapping": [Options(MAPPINGS)],
+        "blend_weight": [Interval(numbers.Real, 0, 1)],
+        "lift": [Interval(numbers.Real, 0, None)],
+    }
 
     def __init__(
         self,
@@ -133,19 +152,33 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
     @property
     def name(self) -> str:
-        """Short label used in comparison tables."""
-        backend = f"-{self.backend}" if self.method == "lda" and self.backend != "sklearn" else ""
-        return f"{self.method}{backend}-{self.n_topics}-{self.mapping}"
+        """Short label used in comparison tables (of the fitted model, once fitted)."""
+        if self.__sklearn_is_fitted__():
+            method, backend = self.model_.method, self.model_.backend
+            n_topics, mapping = self.model_.n_topics, self.mapping_
+        else:
+            method, backend = self.method, self.backend
+            n_topics, mapping = self.n_topics, self.mapping
+        backend = f"-{backend}" if method == "lda" and backend != "sklearn" else ""
+        return f"{method}{backend}-{n_topics}-{mapping}"
 
-    def fit(self, questions, y=None) -> TopicTagger:
-        """Fit on questions: a DataFrame, a path or a glob (see ``load_questions``).
+    def fit(self, X, y=None) -> TopicTagger:
+        """Fit on labelled questions.
+
+        Parameters
+        ----------
+        X : DataFrame, path or glob, or texts
+            Questions with their tags (see :func:`~topictags.load_questions`),
+            or texts (strings, a DataFrame with ``title``/``body``) whose tags
+            are ``y``.
+        y : sequence of lists of str, optional
+            One tag list per question of ``X``.
 
         Returns
         -------
         self
         """
-        if self.mapping not in MAPPINGS:
-            raise ValueError(f"mapping must be one of {MAPPINGS}, got {self.mapping!r}")
+        self._start_fit()
         start = time.perf_counter()
         model = TopicModel(
             self.method,
@@ -158,7 +191,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             random_state=self.random_state,
         )
         model.validate_params()  # before the (slow) cleaning of the corpus
-        corpus, docs, labels = self._prepare_fit(questions)
+        corpus, docs, labels = self._prepare_fit(X, y)
         self.model_ = model
         doc_topic = model.fit_transform(docs)
         self.doc_topic_ = doc_topic.astype(np.float32)
@@ -169,6 +202,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         self.lexical_ = lexical_mapping(
             self.model_.components_, self.model_.feature_names_, self.tags_, self._tag_terms
         )
+        self.mapping_, self.blend_weight_ = self.mapping, float(self.blend_weight)
         self.topic_tag_ = self._mapping_matrix()
         kept = ["id", "title", "tags", "creation_date", "site"]
         self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
@@ -216,7 +250,12 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             if "site" in columns:
                 frame["site"] = pd.Series(columns["site"], dtype=object)
             state["train_questions_"] = pd.DataFrame(frame)
-        self.__dict__.update(state)
+        super().__setstate__(state)
+
+    def _upgrade_fitted_state(self) -> None:
+        super()._upgrade_fitted_state()
+        if "mapping_" not in self.__dict__:
+            self.mapping_, self.blend_weight_ = self.mapping, float(self.blend_weight)
 
     def _tag_terms(self, tag: str) -> list[str]:
         # A tag's name, split on hyphens and cleaned like a document, so that
@@ -224,16 +263,19 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         return self.cleaner_.clean(tag.replace("-", " "))
 
     def _mapping_matrix(self) -> np.ndarray:
-        if self.mapping == "lexical":
+        if self.mapping_ == "lexical":
             return self.lexical_
-        if self.mapping == "cooccurrence":
+        if self.mapping_ == "cooccurrence":
             return self.cooccurrence_
-        if self.mapping == "logistic":
+        if self.mapping_ == "logistic":
             return self.logistic_[0]
-        return blend(self.cooccurrence_, self.lexical_, self.blend_weight)
+        return blend(self.cooccurrence_, self.lexical_, self.blend_weight_)
 
     def with_mapping(self, mapping: str, *, blend_weight: float | None = None) -> TopicTagger:
         """A copy of this fitted tagger using another mapping (no refit).
+
+        The copy's fitted mapping (``mapping_``, ``topic_tag_``) and its
+        ``mapping`` parameter are both set, so it describes itself.
 
         Examples
         --------
@@ -241,13 +283,13 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         """
         import copy
 
-        self._check_fitted()
-        if mapping not in MAPPINGS:
-            raise ValueError(f"mapping must be one of {MAPPINGS}, got {mapping!r}")
+        self.check_is_fitted()
         other = copy.copy(self)
         other.mapping = mapping
         if blend_weight is not None:
             other.blend_weight = blend_weight
+        validate_params(other, {k: self._constraints[k] for k in ("mapping", "blend_weight")})
+        other.mapping_, other.blend_weight_ = other.mapping, float(other.blend_weight)
         other.topic_tag_ = other._mapping_matrix()
         return other
 
@@ -261,7 +303,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         theta = self.model_.transform(docs)
         evidence = theta.sum(axis=1) > 0
         scores = theta @ self.topic_tag_
-        if self.mapping == "logistic":
+        if self.mapping_ == "logistic":
             scores = 1.0 / (1.0 + np.exp(-(scores + self.logistic_[1])))
         return scores, evidence
 
@@ -289,7 +331,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             (list of float), ``tags`` (list of str), ``tag_scores`` (list of
             float), ``prevalence`` (mean topic share in training questions).
         """
-        self._check_fitted()
+        self.check_is_fitted()
         prevalence = self.doc_topic_.mean(axis=0)
         rows = []
         for k in range(self.model_.n_topics):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._validation import check_positive_int
 from ..corpus._sites import question_url
 from ..errors import ParameterError
 
@@ -24,12 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyLDAvis import PreparedData
 
 __all__ = ["VisualizeMixin"]
-
-def _positive_int(value: Any, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ParameterError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
 
 class VisualizeMixin:
     """Pages, charts and tables to explore the topics of a fitted tagger.
@@ -56,8 +51,8 @@ class VisualizeMixin:
         >>> tagger.topic_labels()[:2]  # doctest: +SKIP
         ['python, pandas, dataframe', 'css, html, layout']
         """
-        self._check_fitted()
-        n = _positive_int(n, "n")
+        self.check_is_fitted()
+        n = check_positive_int(n, "n")
         labels = []
         for k in range(self.model_.n_topics):
             tags = [t for t, _ in self.topic_tags(k, n)]
@@ -70,7 +65,7 @@ class VisualizeMixin:
         """The ``top`` most prevalent topics, or None (all) for ``top=None``."""
         if top is None:
             return None
-        top = _positive_int(top, "top")
+        top = check_positive_int(top, "top")
         prevalence = self.doc_topic_.mean(axis=0)
         return np.argsort(-prevalence, kind="stable")[:top].tolist()
 
@@ -101,7 +96,7 @@ class VisualizeMixin:
         """
         from ..viz import prepare_ldavis
 
-        self._check_fitted()
+        self.check_is_fitted()
         model = self.model_
         return prepare_ldavis(
             model.components_,
@@ -211,7 +206,7 @@ class VisualizeMixin:
         """
         from ..viz import plot_top_terms
 
-        self._check_fitted()
+        self.check_is_fitted()
         return plot_top_terms(
             self.model_.components_,
             self.model_.feature_names_,
@@ -251,7 +246,7 @@ class VisualizeMixin:
         """
         from ..viz import plot_topic_tag_heatmap
 
-        self._check_fitted()
+        self.check_is_fitted()
         return plot_topic_tag_heatmap(
             self.topic_tag_,
             self.tags_,
@@ -270,7 +265,7 @@ class VisualizeMixin:
         """
         from ..viz import plot_topic_prevalence
 
-        self._check_fitted()
+        self.check_is_fitted()
         return plot_topic_prevalence(self.doc_topic_, topic_labels=self.topic_labels(), ax=ax)
 
     def visualize_over_time(
@@ -346,7 +341,7 @@ class VisualizeMixin:
         """
         from ..explore import topic_prevalence_over_time
 
-        self._check_fitted()
+        self.check_is_fitted()
         return topic_prevalence_over_time(
             self.doc_topic_,
             self.train_questions_["creation_date"],
@@ -377,13 +372,13 @@ class VisualizeMixin:
         --------
         >>> tagger.representative_questions(3, n=3)  # doctest: +SKIP
         """
-        self._check_fitted()
+        self.check_is_fitted()
         n_topics = self.doc_topic_.shape[1]
         if not isinstance(topic, (int, np.integer)) or isinstance(topic, bool):
             raise ParameterError(f"topic must be an integer, got {topic!r}")
         if not 0 <= topic < n_topics:
             raise ParameterError(f"topic {topic} out of range: the model has {n_topics} topics")
-        n = _positive_int(n, "n")
+        n = check_positive_int(n, "n")
         weights = self.doc_topic_[:, int(topic)].astype(np.float64)
         # Stable: equal weights keep training order, run after run.
         order = np.argsort(-weights, kind="stable")[:n]

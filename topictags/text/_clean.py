@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
+from ..errors import ParameterError
 from ._html import html_to_text
 from ._stopwords import default_stop_words
 
@@ -45,7 +46,7 @@ def _spacy_pipeline(name: str):
     try:
         return spacy.load(name, exclude=["parser", "ner", "textcat"])
     except OSError as exc:
-        raise ValueError(
+        raise ParameterError(
             f"spaCy pipeline {name!r} is not installed; use spacy_model=None (the fast "
             f"default) or 'en' (blank English + lookup lemmatizer), or install it"
         ) from exc

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._validate import as_matrix
+from .._validation import as_matrix, check_positive_int, normalize_rows
+from ..errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -66,7 +67,7 @@ def _new_figure(fig: Figure | SubFigure | None, figsize: tuple[float, float]):
 
         return plt.figure(figsize=figsize, layout="constrained")
     if fig.axes:
-        raise ValueError(
+        raise ParameterError(
             f"fig already has {len(fig.axes)} axes; pass an empty Figure (or SubFigure)"
         )
     return fig
@@ -74,10 +75,10 @@ def _new_figure(fig: Figure | SubFigure | None, figsize: tuple[float, float]):
 
 def _names(values: Any, name: str, size: int, what: str) -> list[str]:
     if isinstance(values, str):
-        raise ValueError(f"{name} must be a sequence of str, not a str")
+        raise ParameterError(f"{name} must be a sequence of str, not a str")
     out = [str(v) for v in values]
     if len(out) != size:
-        raise ValueError(f"{name} has {len(out)} entries but there are {size} {what}")
+        raise ParameterError(f"{name} has {len(out)} entries but there are {size} {what}")
     return out
 
 
@@ -87,49 +88,40 @@ def _topic_indices(topics: Sequence[int] | None, n_topics: int) -> list[int]:
     out = []
     for t in topics:
         if not isinstance(t, (int, np.integer)) or isinstance(t, bool):
-            raise ValueError(f"topics must be integer topic indices, got {t!r}")
+            raise ParameterError(f"topics must be integer topic indices, got {t!r}")
         if not 0 <= t < n_topics:
-            raise ValueError(f"topic {t} out of range: the model has {n_topics} topics")
+            raise ParameterError(f"topic {t} out of range: the model has {n_topics} topics")
         out.append(int(t))
     if not out:
-        raise ValueError("topics is empty: nothing to plot")
+        raise ParameterError("topics is empty: nothing to plot")
     return out
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _topic_name(topic: int, labels: list[str] | None) -> str:
     return f"{topic}: {labels[topic]}" if labels is not None else f"Topic {topic}"
 
 
-def _row_shares(x: np.ndarray) -> np.ndarray:
-    sums = x.sum(axis=1, keepdims=True)
-    return np.divide(x, sums, out=np.zeros_like(x), where=sums > 0)
-
-
 def _table(table: Any, name: str = "table") -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
-        raise ValueError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
+        raise ParameterError(f"{name} must be a pandas DataFrame, got {type(table).__name__}")
     if table.empty:
-        raise ValueError(f"{name} is empty")
+        raise ParameterError(f"{name} is empty")
     return table
 
 
 def _require_columns(table: pd.DataFrame, columns: Sequence[str], name: str = "table") -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ValueError(f"{name} has no column(s) {missing}; columns are {list(table.columns)}")
+        raise ParameterError(
+            f"{name} has no column(s) {missing}; columns are {list(table.columns)}"
+        )
 
 
 def _numeric(table: pd.DataFrame, columns: Sequence[str], name: str = "table") -> pd.DataFrame:
     try:
         return table[list(columns)].astype(np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} columns {list(columns)} must be numeric: {exc}") from None
+        raise ParameterError(f"{name} columns {list(columns)} must be numeric: {exc}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -177,22 +169,20 @@ def plot_top_terms(
     >>> fig = plot_top_terms(nmf.components_, vocab, n_terms=8)  # doctest: +SKIP
     >>> fig.savefig("top_terms.png")  # doctest: +SKIP
     """
-    weights = as_matrix(topic_term, "topic_term")
-    if (weights < 0).any():
-        raise ValueError("topic_term contains negative values")
+    weights = as_matrix(topic_term, "topic_term", nonnegative=True)
     n_topics, n_vocab = weights.shape
     vocab = _names(vocab, "vocab", n_vocab, "topic_term columns")
     labels = (
         None if topic_labels is None else _names(topic_labels, "topic_labels", n_topics, "topics")
     )
     selected = _topic_indices(topics, n_topics)
-    n_terms = min(_positive_int(n_terms, "n_terms"), n_vocab)
-    n_cols = min(_positive_int(n_cols, "n_cols"), len(selected))
+    n_terms = min(check_positive_int(n_terms, "n_terms"), n_vocab)
+    n_cols = min(check_positive_int(n_cols, "n_cols"), len(selected))
     n_rows = math.ceil(len(selected) / n_cols)
 
     fig = _new_figure(fig, (3.4 * n_cols, (0.25 * n_terms + 0.9) * n_rows))
     axes = np.atleast_1d(fig.subplots(n_rows, n_cols, squeeze=False)).ravel()
-    shares = _row_shares(weights)
+    shares = normalize_rows(weights)
     for ax, topic in zip(axes, selected, strict=False):  # axes may outnumber topics
         # stable sort: equal weights keep vocabulary order, run to run
         top = np.argsort(-shares[topic], kind="stable")[:n_terms]
@@ -251,7 +241,7 @@ def plot_topic_tag_heatmap(
         None if topic_labels is None else _names(topic_labels, "topic_labels", n_topics, "topics")
     )
     selected = _topic_indices(topics, n_topics)
-    n_tags = min(_positive_int(n_tags, "n_tags"), n_all)
+    n_tags = min(check_positive_int(n_tags, "n_tags"), n_all)
 
     rows = matrix[selected]
     keep = np.argsort(-rows.sum(axis=0), kind="stable")[:n_tags]
@@ -297,17 +287,15 @@ def plot_topic_prevalence(
     --------
     >>> ax = plot_topic_prevalence(W, topic_labels=labels)  # doctest: +SKIP
     """
-    weights = as_matrix(doc_topic, "doc_topic")
-    if (weights < 0).any():
-        raise ValueError("doc_topic contains negative values")
+    weights = as_matrix(doc_topic, "doc_topic", nonnegative=True)
     n_topics = weights.shape[1]
     labels = (
         None if topic_labels is None else _names(topic_labels, "topic_labels", n_topics, "topics")
     )
     has_weight = weights.sum(axis=1) > 0
     if not has_weight.any():
-        raise ValueError("every row of doc_topic is zero: no topic prevalence to plot")
-    prevalence = _row_shares(weights[has_weight]).mean(axis=0)
+        raise ParameterError("every row of doc_topic is zero: no topic prevalence to plot")
+    prevalence = normalize_rows(weights[has_weight]).mean(axis=0)
     order = np.argsort(-prevalence, kind="stable")
 
     ax = _new_axes(ax, (6.0, 0.28 * n_topics + 1.2))
@@ -354,7 +342,7 @@ def plot_topic_trend(
     table = _table(prevalence, "prevalence")
     columns = list(table.columns) if topics is None else list(topics)
     if not columns:
-        raise ValueError("topics is empty: nothing to plot")
+        raise ParameterError("topics is empty: nothing to plot")
     _require_columns(table, columns, "prevalence")
     values = _numeric(table, columns, "prevalence")
     if isinstance(values.index, pd.PeriodIndex):
@@ -409,7 +397,7 @@ def plot_comparison(
         metrics = [metrics]
     metrics = list(metrics)
     if not metrics:
-        raise ValueError("metrics is empty: nothing to plot")
+        raise ParameterError("metrics is empty: nothing to plot")
     _require_columns(table, metrics)
     models = (
         table["model"].astype(str).tolist()
@@ -479,14 +467,14 @@ def plot_model_selection(
     if metrics is None:
         metrics = [m for m in _SELECTION_METRICS if m in table.columns]
         if not metrics:
-            raise ValueError(
+            raise ParameterError(
                 f"table has none of the metric columns {list(_SELECTION_METRICS)}; "
                 f"columns are {list(table.columns)}"
             )
     else:
         metrics = [metrics] if isinstance(metrics, str) else list(metrics)
         if not metrics:
-            raise ValueError("metrics is empty: nothing to plot")
+            raise ParameterError("metrics is empty: nothing to plot")
         _require_columns(table, metrics)
     values = _numeric(table, metrics)
     values[x] = table[x].to_numpy()

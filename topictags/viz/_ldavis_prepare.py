@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._validation import as_matrix, check_positive_int
 from ..errors import ParameterError
-from ._validate import as_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyLDAvis import PreparedData
@@ -105,8 +105,8 @@ def prepare_ldavis(
     >>> len(prepared.topic_coordinates)
     3
     """
-    topic_term = _nonnegative_2d(topic_term, "topic_term")
-    doc_topic = _nonnegative_2d(doc_topic, "doc_topic")
+    topic_term = as_matrix(topic_term, "topic_term", nonnegative=True)
+    doc_topic = as_matrix(doc_topic, "doc_topic", nonnegative=True)
     n_topics, n_terms = topic_term.shape
     n_docs = doc_topic.shape[0]
     if doc_topic.shape[1] != n_topics:
@@ -136,8 +136,7 @@ def prepare_ldavis(
         raise ParameterError(
             f"vocab has duplicated terms: {dupes[:5]!r}; LDAvis needs each term once"
         )
-    if not (isinstance(R, (int, np.integer)) and not isinstance(R, bool) and R >= 1):
-        raise ParameterError(f"R must be a positive integer, got {R!r}")
+    check_positive_int(R, "R")
     if not (isinstance(lambda_step, (int, float, np.number)) and 0 < lambda_step <= 1):
         raise ParameterError(f"lambda_step must be in (0, 1], got {lambda_step!r}")
 
@@ -212,18 +211,6 @@ def _js_divergences(p: np.ndarray) -> np.ndarray:
         # Rounding can make a divergence of identical rows a tiny negative.
         out[i, i + 1 :] = np.clip(0.5 * (kl_i + kl_rest), 0.0, None)
     return out + out.T
-
-
-def _nonnegative_2d(x: Any, name: str) -> np.ndarray:
-    try:
-        arr = as_matrix(x, name)
-    except ParameterError:
-        raise
-    except ValueError as exc:
-        raise ParameterError(str(exc)) from exc
-    if (arr < 0).any():
-        raise ParameterError(f"{name} contains negative values; topic weights must be >= 0")
-    return arr
 
 
 def _nonnegative_1d(x: Any, name: str, size: int, what: str) -> np.ndarray:
