@@ -2,11 +2,19 @@
 
 Examples
 --------
->>> import topictags as tt  # doctest: +SKIP
->>> questions = tt.load_questions("QueryResults.csv")  # doctest: +SKIP
->>> train, test = tt.train_test_split(questions, test_size=0.2, random_state=0)  # doctest: +SKIP
->>> nmf = tt.TopicTagger(method="nmf", n_topics=40, random_state=0).fit(train)  # doctest: +SKIP
->>> nmf.suggest_tags("How do I merge two DataFrames on a column?", k=3)  # doctest: +SKIP
+A Stack Exchange Data Explorer export, its questions split, a topic tagger
+fitted and asked for tags:
+
+>>> import topictags as tt
+>>> questions = tt.load_questions("QueryResults.csv")
+>>> questions.columns.tolist()
+['id', 'title', 'body', 'tags', 'creation_date', 'score', 'site']
+>>> train, test = tt.train_test_split(questions, test_size=0.2, random_state=0)
+>>> nmf = tt.TopicTagger(method="nmf", n_topics=40, random_state=0).fit(train)
+>>> nmf.suggest_tags("How do I merge two DataFrames on a column?", k=3)
+['pandas', 'merge', 'dataframe']
+>>> round(nmf.score(test), 2)  # mean Jaccard of 3 suggestions and the real tags
+0.66
 """
 
 from ._api import suggest_tags

@@ -42,8 +42,10 @@ def suggest_tags(text, model, k: int | None = 3, *, threshold: float | None = No
 
     Examples
     --------
-    >>> tt.suggest_tags("Merge two DataFrames?", model="nmf.topictags", k=3)  # doctest: +SKIP
-    ['pandas', 'python', 'dataframe']
+    >>> tagger.save("nmf.topictags")
+    PosixPath('nmf.topictags')
+    >>> tt.suggest_tags("Merge two DataFrames?", model="nmf.topictags", k=3)
+    ['pandas', 'dataframe', 'python']
     """
     if isinstance(model, (str, os.PathLike)):
         model = _cached_model(model)

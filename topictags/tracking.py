@@ -75,10 +75,23 @@ def tracking_uri(directory: str | os.PathLike | None = None) -> str:
 
     Examples
     --------
-    >>> import mlflow  # doctest: +SKIP
-    >>> from topictags.tracking import tracking_uri  # doctest: +SKIP
-    >>> mlflow.set_tracking_uri(tracking_uri())  # doctest: +SKIP
-    >>> mlflow.search_runs(experiment_names=["topictags"])  # doctest: +SKIP
+    Without ``MLFLOW_TRACKING_URI``, a store in the current folder:
+
+    >>> from topictags.tracking import tracking_uri
+    >>> tracking_uri()  # doctest: +ELLIPSIS
+    '...mlruns...'
+
+    Reading the runs back (``MLFLOW_ALLOW_FILE_STORE`` is needed for a
+    ``file:`` store with MLflow 3):
+
+    >>> import os
+    >>> os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+    >>> import mlflow
+    >>> mlflow.set_tracking_uri(tracking_uri())
+    >>> table = tt.compare([nmf], train, test, k=3, refit=False, tracking="mlflow")
+    >>> runs = mlflow.search_runs(experiment_names=["topictags"])
+    >>> runs["tags.mlflow.runName"].tolist()
+    ['nmf-6-blend']
     """
     uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
     if uri:
@@ -174,13 +187,24 @@ def log_comparison(
 
     Examples
     --------
-    >>> table = tt.compare([nmf, lda], train, test, k=3, tracking="mlflow")  # doctest: +SKIP
-    >>> log_comparison(table, {m.name: m for m in (nmf, lda)}, k=3)  # doctest: +SKIP
-    >>> import mlflow  # doctest: +SKIP
-    >>> from topictags.tracking import tracking_uri  # doctest: +SKIP
-    >>> client = mlflow.MlflowClient(tracking_uri())  # doctest: +SKIP
-    >>> path = client.download_artifacts(run_id, "model.topictags", "/tmp")  # doctest: +SKIP
-    >>> tt.load(path).suggest_tags("merge two dataframes")  # doctest: +SKIP
+    ``tt.compare(..., tracking="mlflow")`` does this; called directly, on a
+    table and the fitted models it was computed from:
+
+    >>> table, fitted = tt.compare([nmf, lda], train, test, k=3, refit=False,
+    ...                            return_models=True)
+    >>> run_ids = log_comparison(table, fitted, k=3)
+    >>> sorted(run_ids) == sorted(table.index)
+    True
+
+    Each run holds the fitted model, ready to use again:
+
+    >>> import os
+    >>> os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"  # to read a file: store back
+    >>> import mlflow
+    >>> client = mlflow.MlflowClient(tracking_uri())
+    >>> path = client.download_artifacts(run_ids[nmf.name], "model.topictags", ".")
+    >>> tt.load(path).suggest_tags("merge two dataframes")
+    ['pandas', 'dataframe', 'python']
     """
     if backend not in BACKENDS:
         raise ParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")

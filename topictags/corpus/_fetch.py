@@ -177,9 +177,14 @@ def fetch_questions(
 
     Examples
     --------
+    Live calls to api.stackexchange.com, so not run by the tests (they serve
+    the API's answers from 127.0.0.1, see tests/test_fetch.py):
+
     >>> import topictags as tt
-    >>> questions = tt.fetch_questions(tagged="pandas", max_questions=200)  # doctest: +SKIP
-    >>> questions.attrs["quota_remaining"]  # doctest: +SKIP
+    >>> questions = tt.fetch_questions(  # needs the network  # doctest: +SKIP
+    ...     tagged="pandas", max_questions=200
+    ... )
+    >>> questions.attrs["quota_remaining"]  # needs the network  # doctest: +SKIP
     298
     """
     site = _check_site(site)

@@ -99,9 +99,12 @@ def coherence_texts(cleaner, questions) -> list[list[str]]:
 
     Examples
     --------
-    >>> texts = coherence_texts(tagger.cleaner_, train)  # doctest: +SKIP
-    >>> model = tagger.model_  # doctest: +SKIP
-    >>> topic_coherence(model.components_, model.feature_names_, texts)  # doctest: +SKIP
+    >>> texts = coherence_texts(tagger.cleaner_, train)
+    >>> len(texts) == len(train), texts[0][:4]
+    (True, ['jquery', 'selector', 'element', 'datum'])
+    >>> model = tagger.model_
+    >>> topic_coherence(model.components_, model.feature_names_, texts).round(2)
+    array([0.92, 0.97, 0.98, 0.97, 0.94, 0.96])
     """
     titles, bodies, _ = as_texts(questions)
     tokens = cleaner.clean_many(titles + bodies)

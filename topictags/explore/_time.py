@@ -214,10 +214,19 @@ def topic_drift(
 
     Examples
     --------
-    >>> old = questions[questions.creation_date < "2011"]  # doctest: +SKIP
-    >>> new = questions[questions.creation_date >= "2011"]  # doctest: +SKIP
-    >>> drift = topic_drift(tagger, old, new)  # doctest: +SKIP
-    >>> drift.distance, drift.topics.head()  # doctest: +SKIP
+    >>> old = questions[questions.creation_date < "2011"]
+    >>> new = questions[questions.creation_date >= "2011"]
+    >>> drift = topic_drift(tagger, old, new, random_state=0)
+    >>> drift.n_reference, drift.n_new
+    (60, 89)
+
+    The same subjects before and after 2011: the distance is that of two
+    halves of the old questions, no drift.
+
+    >>> round(drift.distance, 2), round(drift.baseline_distance, 2)
+    (0.21, 0.22)
+    >>> drift.topics.loc[0, "label"]  # the topic that moved most
+    'jquery, javascript, ajax'
     """
     ref_mean, ref_rows = _mean_mixture(tagger, reference_questions, "reference_questions")
     new_mean, new_rows = _mean_mixture(tagger, new_questions, "new_questions")

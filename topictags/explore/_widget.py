@@ -123,8 +123,12 @@ def topic_browser(
 
     Examples
     --------
-    >>> browser = topic_browser(tagger)  # doctest: +SKIP
-    >>> browser  # doctest: +SKIP
+    >>> browser = topic_browser(tagger)
+    >>> dropdown, topic_pane, text, question_pane = browser.children
+    >>> text.value = "How do I merge two DataFrames on a column?"
+    >>> "pandas" in question_pane.value
+    True
+    >>> browser  # shows the widget: needs a Jupyter front end  # doctest: +SKIP
     """
     for name, value in (("n_terms", n_terms), ("n_tags", n_tags),
                         ("n_questions", n_questions), ("k", k)):

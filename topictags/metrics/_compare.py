@@ -124,10 +124,19 @@ def compare(
 
     Examples
     --------
+    ``nmf`` and ``sup`` are fitted: with ``refit=False`` they are scored as
+    they are, and only the baseline is fitted (a clone of it).
+
+    >>> baseline = tt.MostFrequentTagger()
     >>> table, fitted = tt.compare(
-    ...     [nmf, sup, tt.MostFrequentTagger()], train, test, k=3, return_models=True
-    ... )  # doctest: +SKIP
-    >>> fitted["most-frequent"].suggest_tags("anything")  # doctest: +SKIP
+    ...     [nmf, sup, baseline], train, test, k=3, refit=False, return_models=True
+    ... )
+    >>> table.index.tolist()  # best first
+    ['nmf-6-blend', 'supervised-svm', 'most-frequent']
+    >>> table["jaccard"].round(2).tolist()
+    [0.71, 0.68, 0.24]
+    >>> fitted["most-frequent"].suggest_tags("anything"), fitted["most-frequent"] is baseline
+    (['python', 'javascript', 'jquery'], False)
     """
     from tqdm.auto import tqdm
 

@@ -89,8 +89,10 @@ def save(model, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
 
     Examples
     --------
-    >>> tagger.save("nmf.topictags")  # doctest: +SKIP
-    >>> tt.load("nmf.topictags").suggest_tags("merge two dataframes")  # doctest: +SKIP
+    >>> tagger.save("nmf.topictags")
+    PosixPath('nmf.topictags')
+    >>> tt.load("nmf.topictags").suggest_tags("merge two dataframes")
+    ['pandas', 'dataframe', 'python']
     """
     import skops.io as sio
 
@@ -193,7 +195,11 @@ def load(path: str | os.PathLike):
 
     Examples
     --------
-    >>> tagger = tt.load("nmf.topictags")  # doctest: +SKIP
+    >>> tt.save(nmf, "nmf.topictags")
+    PosixPath('nmf.topictags')
+    >>> tagger = tt.load("nmf.topictags")
+    >>> tagger.suggest_tags("merge two dataframes") == nmf.suggest_tags("merge two dataframes")
+    True
     """
     import skops.io as sio
 

@@ -284,10 +284,20 @@ def select_n_topics(
 
     Examples
     --------
-    >>> table = select_n_topics(questions, "nmf", (20, 40, 80), random_state=0)  # doctest: +SKIP
-    >>> plot_model_selection(table)  # doctest: +SKIP
-    >>> base = tt.TopicTagger("lda", mapping="logistic", random_state=0)  # doctest: +SKIP
-    >>> select_n_topics(questions, n_topics=(20, 40), estimator=base)  # doctest: +SKIP
+    On a real export, candidates such as ``(20, 40, 80, 150)``; these
+    questions have six subjects:
+
+    >>> table = select_n_topics(questions, "nmf", (4, 6, 8), random_state=0)
+    >>> table[["n_topics", "c_v", "diversity", "jaccard"]].round(2).values.tolist()
+    [[4.0, 0.92, 1.0, 0.41], [6.0, 0.96, 0.98, 0.71], [8.0, 0.95, 0.94, 0.71]]
+    >>> from topictags.viz import plot_model_selection
+    >>> fig = plot_model_selection(table)
+
+    Any estimator with an ``n_topics`` parameter, cloned per candidate:
+
+    >>> base = tt.TopicTagger("lda", mapping="logistic", random_state=0)
+    >>> select_n_topics(questions, n_topics=(4, 6), estimator=base)["model"].tolist()
+    ['lda', 'lda']
     """
     from ..corpus import load_questions, train_test_split
 

@@ -231,8 +231,13 @@ class BaseTagger(BaseEstimator):
 
         Examples
         --------
-        >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)  # doctest: +SKIP
-        ['pandas', 'python', 'dataframe']
+        >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)
+        ['pandas', 'dataframe', 'python']
+        >>> tagger.suggest_tags(["Center a div with CSS flexbox", "Undo a git commit"], k=2)
+        [['css', 'html'], ['git', 'github']]
+        >>> tags, scores = tagger.suggest_tags("Undo a git commit", k=2, return_scores=True)
+        >>> tags, [round(s, 2) for s in scores]
+        (['git', 'github'], [1.0, 0.57])
         """
         self.check_is_fitted()
         if k is None and threshold is None:

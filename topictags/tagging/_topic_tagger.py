@@ -95,10 +95,14 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
     Examples
     --------
-    >>> import topictags as tt  # doctest: +SKIP
-    >>> tagger = tt.TopicTagger("nmf", n_topics=40, random_state=0).fit(train)  # doctest: +SKIP
-    >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)  # doctest: +SKIP
-    ['pandas', 'python', 'dataframe']
+    >>> import topictags as tt
+    >>> tagger = tt.TopicTagger("nmf", n_topics=6, random_state=0).fit(train)
+    >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)
+    ['pandas', 'dataframe', 'python']
+    >>> topic = tagger.topics(n_terms=4).loc[0]
+    >>> topic["terms"], topic["tags"]  # doctest: +NORMALIZE_WHITESPACE
+    (['pandas', 'dataframes', 'column', 'dataframe'],
+     ['pandas', 'dataframe', 'python', 'merge', 'csv'])
     """
 
     _zero_is_no_evidence = True
@@ -279,7 +283,11 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
         Examples
         --------
-        >>> lexical = tagger.with_mapping("lexical")  # doctest: +SKIP
+        >>> lexical = tagger.with_mapping("lexical")
+        >>> lexical.mapping_, tagger.mapping_
+        ('lexical', 'blend')
+        >>> lexical.suggest_tags("How do I merge two DataFrames on a column?", k=3)
+        ['pandas', 'dataframe', 'join']
         """
         import copy
 

@@ -48,8 +48,8 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> tagger.topic_labels()[:2]  # doctest: +SKIP
-        ['python, pandas, dataframe', 'css, html, layout']
+        >>> tagger.topic_labels()[:2]
+        ['pandas, dataframe, python', 'jquery, javascript, ajax']
         """
         self.check_is_fitted()
         n = check_positive_int(n, "n")
@@ -91,8 +91,12 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> prepared = tagger.to_ldavis()  # doctest: +SKIP
-        >>> pyLDAvis.display(prepared)  # doctest: +SKIP
+        >>> prepared = tagger.to_ldavis()
+        >>> len(prepared.topic_coordinates)
+        6
+        >>> from topictags.viz import save_ldavis
+        >>> save_ldavis(prepared, "topics.html", topic_labels=tagger.topic_labels())
+        PosixPath('topics.html')
         """
         from ..viz import prepare_ldavis
 
@@ -144,8 +148,10 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> tagger.save_ldavis("topics.html")  # doctest: +SKIP
+        >>> tagger.save_ldavis("topics.html")
         PosixPath('topics.html')
+        >>> "<script src=" in open("topics.html", encoding="utf-8").read()  # all inlined
+        False
         """
         from ..viz import save_ldavis
 
@@ -167,7 +173,9 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> tagger.show_ldavis()  # doctest: +SKIP
+        >>> page = tagger.show_ldavis()  # end a notebook cell with it to display it
+        >>> type(page).__name__, "<script src=" in page.data
+        ('HTML', False)
         """
         from ..viz import show_ldavis
 
@@ -202,7 +210,9 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> fig = tagger.visualize_terms(top=8)  # doctest: +SKIP
+        >>> fig = tagger.visualize_terms(top=4)
+        >>> len(fig.axes), fig.axes[0].get_title(loc="left")  # most prevalent topic first
+        (4, '1: jquery, javascript, ajax')
         """
         from ..viz import plot_top_terms
 
@@ -242,7 +252,9 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> ax = tagger.visualize_tag_heatmap(n_tags=15)  # doctest: +SKIP
+        >>> ax = tagger.visualize_tag_heatmap(n_tags=15)
+        >>> ax.images[0].get_array().shape  # topics x tags
+        (6, 15)
         """
         from ..viz import plot_topic_tag_heatmap
 
@@ -261,7 +273,9 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> ax = tagger.visualize_prevalence()  # doctest: +SKIP
+        >>> ax = tagger.visualize_prevalence()
+        >>> len(ax.patches)  # a bar per topic
+        6
         """
         from ..viz import plot_topic_prevalence
 
@@ -297,7 +311,9 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> ax = tagger.visualize_over_time("Y", top=5)  # doctest: +SKIP
+        >>> ax = tagger.visualize_over_time("Y", top=3)
+        >>> [line.get_label() for line in ax.get_lines()]
+        ['1: jquery, javascript, ajax', '0: pandas, dataframe, python', '5: mysql, sql, join']
         """
         from ..viz import plot_topic_trend
 
@@ -337,7 +353,11 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> tagger.topic_prevalence_over_time("Y").round(3)  # doctest: +SKIP
+        >>> shares = tagger.topic_prevalence_over_time("Y")
+        >>> shares.index.astype(str).tolist(), shares.shape
+        (['2009', '2010', '2011', '2012', '2013'], (5, 6))
+        >>> shares.sum(axis=1).round(6).tolist()
+        [1.0, 1.0, 1.0, 1.0, 1.0]
         """
         from ..explore import topic_prevalence_over_time
 
@@ -370,7 +390,11 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> tagger.representative_questions(3, n=3)  # doctest: +SKIP
+        >>> top = tagger.representative_questions(0, n=3)
+        >>> top.columns.tolist()
+        ['id', 'title', 'tags', 'weight', 'link']
+        >>> top.loc[0, "title"], top.loc[0, "link"]
+        ('Rename a price column of a pandas DataFrame', 'https://stackoverflow.com/questions/1814735')
         """
         self.check_is_fitted()
         n_topics = self.doc_topic_.shape[1]
@@ -413,7 +437,10 @@ class VisualizeMixin:
 
         Examples
         --------
-        >>> tagger.topic_browser()  # doctest: +SKIP
+        >>> browser = tagger.topic_browser()
+        >>> [type(child).__name__ for child in browser.children]
+        ['Dropdown', 'HTML', 'Text', 'HTML']
+        >>> browser  # shows the widget: needs a Jupyter front end  # doctest: +SKIP
         """
         from ..explore import topic_browser
 

@@ -40,7 +40,7 @@ def find_chromium() -> str | None:
 
     Examples
     --------
-    >>> find_chromium()  # doctest: +SKIP
+    >>> find_chromium()  # depends on the machine, None without a browser  # doctest: +SKIP
     '/usr/bin/chromium'
     """
     explicit = os.environ.get("TOPICTAGS_CHROMIUM")
@@ -99,8 +99,8 @@ def dump_dom(
 
     Examples
     --------
-    >>> dom = dump_dom("topics.html")  # doctest: +SKIP
-    >>> dom.count('class="dot"')  # doctest: +SKIP
+    >>> dom = dump_dom("topics.html")  # needs Chromium, which may be absent  # doctest: +SKIP
+    >>> dom.count('class="dot"')  # needs Chromium, which may be absent  # doctest: +SKIP
     7
     """
     url = _as_url(path_or_url)

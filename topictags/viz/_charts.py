@@ -166,8 +166,11 @@ def plot_top_terms(
 
     Examples
     --------
-    >>> fig = plot_top_terms(nmf.components_, vocab, n_terms=8)  # doctest: +SKIP
-    >>> fig.savefig("top_terms.png")  # doctest: +SKIP
+    >>> model = tagger.model_
+    >>> fig = plot_top_terms(model.components_, model.feature_names_, n_terms=8)
+    >>> len(fig.axes)  # a panel per topic
+    6
+    >>> fig.savefig("top_terms.png")
     """
     weights = as_matrix(topic_term, "topic_term", nonnegative=True)
     n_topics, n_vocab = weights.shape
@@ -232,7 +235,9 @@ def plot_topic_tag_heatmap(
 
     Examples
     --------
-    >>> ax = plot_topic_tag_heatmap(tagger.topic_tag_, tagger.tags_, n_tags=15)  # doctest: +SKIP
+    >>> ax = plot_topic_tag_heatmap(tagger.topic_tag_, tagger.tags_, n_tags=15)
+    >>> ax.images[0].get_array().shape
+    (6, 15)
     """
     matrix = as_matrix(topic_tag, "topic_tag")
     n_topics, n_all = matrix.shape
@@ -285,7 +290,9 @@ def plot_topic_prevalence(
 
     Examples
     --------
-    >>> ax = plot_topic_prevalence(W, topic_labels=labels)  # doctest: +SKIP
+    >>> ax = plot_topic_prevalence(tagger.doc_topic_, topic_labels=tagger.topic_labels())
+    >>> len(ax.patches)
+    6
     """
     weights = as_matrix(doc_topic, "doc_topic", nonnegative=True)
     n_topics = weights.shape[1]
@@ -336,8 +343,12 @@ def plot_topic_trend(
 
     Examples
     --------
-    >>> shares = W_df.groupby(dates.dt.to_period("Q")).mean()  # doctest: +SKIP
-    >>> ax = plot_topic_trend(shares, topics=[0, 3, 5])  # doctest: +SKIP
+    >>> W = pd.DataFrame(tagger.doc_topic_)
+    >>> dates = tagger.train_questions_["creation_date"]
+    >>> shares = W.groupby(dates.dt.to_period("Q")).mean()
+    >>> ax = plot_topic_trend(shares, topics=[0, 3, 5])
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['0', '3', '5']
     """
     table = _table(prevalence, "prevalence")
     columns = list(table.columns) if topics is None else list(topics)
@@ -390,7 +401,9 @@ def plot_comparison(
 
     Examples
     --------
-    >>> ax = plot_comparison(tt.compare([nmf, lda, sup], train, test))  # doctest: +SKIP
+    >>> ax = plot_comparison(tt.compare([nmf, lda, sup], train, test, refit=False))
+    >>> len(ax.patches)  # 3 models x 4 metrics
+    12
     """
     table = _table(table)
     if isinstance(metrics, str):
@@ -458,7 +471,12 @@ def plot_model_selection(
 
     Examples
     --------
-    >>> fig = plot_model_selection(scores, x="n_topics")  # doctest: +SKIP
+    >>> scores = pd.DataFrame(
+    ...     {"n_topics": [10, 20, 40], "c_v": [0.41, 0.46, 0.44], "jaccard": [0.22, 0.27, 0.29]}
+    ... )
+    >>> fig = plot_model_selection(scores, x="n_topics")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['c_v (higher is better)', 'jaccard (higher is better)']
     """
     table = _table(table)
     if x not in table.columns and table.index.name == x:
