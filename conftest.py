@@ -10,10 +10,14 @@ with the tests, so ``python -m pytest`` runs them. They see:
 - ``tagger`` and ``nmf`` (the same fitted NMF ``TopicTagger``, 6 topics),
   ``lda`` (a fitted LDA one) and ``sup`` (a fitted ``SupervisedTagger``).
 
-Each example runs in its own empty temporary folder holding a copy of
+Each example runs in a temporary folder of its own that holds only a copy of
 ``QueryResults.csv``, so an example that saves ``nmf.topictags`` or
-``topics.html`` never writes into the repository. Fitted models are built
-once per process, and only when an example uses them.
+``topics.html`` never writes into the repository; environment variables it
+sets are undone, and it runs with one BLAS thread. Fitted models are built
+once per process, only when an example uses them, and shared: examples must
+not change them (``with_mapping`` returns a copy; ``set_params`` would not).
+Examples of optional extras (MLflow, ipywidgets, IPython) are skipped, with
+the ``pip install`` to run them, where the extra is missing.
 
 This file is the root conftest and not ``tests/conftest.py``: the examples
 live in ``topictags/``, outside ``tests/``. It defines no ``make_questions``,
@@ -214,11 +218,20 @@ def _doctest_export(tmp_path_factory) -> Path:
     return path
 
 
+# The shared fitted models: class name in topictags and parameters.
+_MODELS = {
+    "nmf": ("TopicTagger", {"method": "nmf", "n_topics": 6, "random_state": 0}),
+    "lda": ("TopicTagger", {"method": "lda", "n_topics": 6, "random_state": 0}),
+    "sup": ("SupervisedTagger", {"random_state": 0}),
+}
+
+
 class _Objects:
     """The example objects, each built on first use and then kept."""
 
     def __init__(self, export: Path) -> None:
         self.export = export
+        self.models: dict[str, object] = {}
 
     @functools.cached_property
     def questions(self):
@@ -232,39 +245,33 @@ class _Objects:
 
         return tt.train_test_split(self.questions, test_size=0.2, random_state=0)
 
-    @functools.cached_property
-    def nmf(self):
+    def _model(self, name: str):
         import topictags as tt
 
-        return tt.TopicTagger("nmf", n_topics=6, random_state=0).fit(self.split[0])
-
-    @functools.cached_property
-    def lda(self):
-        import topictags as tt
-
-        return tt.TopicTagger("lda", n_topics=6, random_state=0).fit(self.split[0])
-
-    @functools.cached_property
-    def sup(self):
-        import topictags as tt
-
-        return tt.SupervisedTagger(random_state=0).fit(self.split[0])
+        if name not in self.models:
+            cls, params = _MODELS[name]
+            self.models[name] = getattr(tt, cls)(**params).fit(self.split[0])
+        return self.models[name]
 
     def get(self, name: str):
         import topictags as tt
 
-        return {
-            "tt": lambda: tt,
-            "np": lambda: np,
-            "pd": lambda: pd,
-            "questions": lambda: self.questions,
-            "train": lambda: self.split[0],
-            "test": lambda: self.split[1],
-            "tagger": lambda: self.nmf,
-            "nmf": lambda: self.nmf,
-            "lda": lambda: self.lda,
-            "sup": lambda: self.sup,
-        }[name]()
+        if name in ("tt", "np", "pd"):
+            return {"tt": tt, "np": np, "pd": pd}[name]
+        if name in ("train", "test"):
+            return self.split[0 if name == "train" else 1]
+        if name == "questions":
+            return self.questions
+        return self._model("nmf" if name == "tagger" else name)
+
+    def changed_models(self) -> list[str]:
+        """The built models whose parameters are no longer those they were
+        fitted with (an example called ``set_params`` on a shared model)."""
+        return [
+            name
+            for name, model in self.models.items()
+            if model.get_params() != type(model)(**_MODELS[name][1]).get_params()
+        ]
 
 
 NAMES = ("tt", "np", "pd", "questions", "train", "test", "tagger", "nmf", "lda", "sup")
@@ -325,6 +332,8 @@ def _doctest_setup(request):
         shutil.copy(objects.export, folder / "QueryResults.csv")
         monkeypatch.chdir(folder)
         yield
+    changed = objects.changed_models()
+    assert not changed, f"the example changed the shared fitted {changed}: work on a copy"
     os.environ.clear()
     os.environ.update(environ)
     plt.close("all")
