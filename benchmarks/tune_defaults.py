@@ -5,6 +5,7 @@
     python benchmarks/tune_defaults.py questions nmf:40 nmf:150:30 --ideas
     python benchmarks/tune_defaults.py titles_only nmf:40 nmf:150:50 nmf:200 --supervised --ideas
     python benchmarks/tune_defaults.py questions nmf:40 nmf:100:30 nmf:150:30 --sqrt
+    python benchmarks/tune_defaults.py titles_only nmf:40 nmf:150:30 --sqrt
 
 A spec is ``method:n_topics`` or ``method:n_topics:max_iter``.
 
