@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import json
 import os
 import re
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -457,7 +458,8 @@ def test_topic_browser_pane_links_to_each_questions_own_site():
     from topictags.explore._widget import topic_pane
 
     class Tagger:  # the four things a pane reads from a fitted tagger
-        doc_topic_ = np.array([[0.25, 0.75]])
+        def topic_view(self):  # the shown topics' training mixtures
+            return SimpleNamespace(doc_topic=np.array([[0.25, 0.75]]))
 
         def topic_terms(self, topic, n):
             return [("ipa", 0.5), ("<b>hop</b>", 0.25)]

@@ -152,7 +152,10 @@ class TopicDrift:
 
 
 def _mean_mixture(tagger, questions, name: str) -> tuple[np.ndarray, np.ndarray]:
-    shares, has_weight = _shares(np.asarray(tagger.transform(questions), dtype=np.float64))
+    # The topics the tagger's labels name (its groups, for a reduced tagger);
+    # any estimator with a plain transform works too.
+    transform = getattr(tagger, "view_transform", tagger.transform)
+    shares, has_weight = _shares(np.asarray(transform(questions), dtype=np.float64))
     if not has_weight.any():
         raise ParameterError(
             f"no question of {name} has a term the model knows: cannot measure drift"

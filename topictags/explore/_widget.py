@@ -47,7 +47,7 @@ def topic_pane(tagger, topic: int, *, n_terms: int = 10, n_tags: int = 5,
     return render(
         "topic_pane.html",
         topic=int(topic),
-        prevalence=float(tagger.doc_topic_[:, topic].mean()),
+        prevalence=float(tagger.topic_view().doc_topic[:, topic].mean()),
         terms=Table(["term", "probability"], _scores(tagger.topic_terms(topic, n_terms))),
         tags=Table(["tag", "score"], _scores(tagger.topic_tags(topic, n_tags))),
         questions=Table(["question", "tags", "weight"], rows),
@@ -60,7 +60,8 @@ def question_pane(tagger, text: str, *, n_topics: int = 5, k: int = 5,
     if not text.strip():
         return render("question_pane.html", message="Type a question above.", italic=True)
     try:
-        mixture = np.asarray(tagger.transform([text]))[0]
+        # In the topics the labels name: the groups of a reduced tagger.
+        mixture = np.asarray(tagger.view_transform([text]))[0]
         tags, scores = tagger.suggest_tags(text, k=k, return_scores=True)
     except InputTextError as exc:
         return render("question_pane.html", message=str(exc), italic=False)

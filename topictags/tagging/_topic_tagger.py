@@ -9,13 +9,25 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from .._validation import Interval, Options, validate_params
+from .._validation import Interval, Options, normalize_rows, validate_params
+from ..errors import ParameterError
 from ..models import TopicModel
 from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
+from ._reduce import (
+    TopicView,
+    group_distributions,
+    group_mixtures,
+    group_rows,
+    topic_groups,
+    topic_linkage,
+)
 from ._visualize import VisualizeMixin
 
 __all__ = ["TopicTagger"]
+
+# Set by reduce_topics only; dropped by fit.
+_VIEW_ATTRIBUTES = ("groups_", "view_components_", "view_doc_topic_", "view_topic_tag_")
 
 
 class TopicTagger(VisualizeMixin, BaseTagger):
@@ -92,6 +104,12 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         ``id``, ``title``, ``tags``, ``creation_date`` and ``site`` of the
         training questions (for browsing topics and linking to them).
     fit_seconds_ : float
+    groups_ : ndarray of int, shape (n_topics,)
+        Only on a copy made by :meth:`reduce_topics`: the group of each fine
+        topic. The views then read ``view_components_``, ``view_doc_topic_``
+        and ``view_topic_tag_`` (one row or column per group; not set when
+        every group is one topic) through :meth:`topic_view`; inference reads
+        the fine ``model_`` and ``topic_tag_`` as before.
 
     Examples
     --------
@@ -183,6 +201,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         self
         """
         self._start_fit()
+        for name in _VIEW_ATTRIBUTES:  # a refitted reduced copy shows its new topics
+            self.__dict__.pop(name, None)
         start = time.perf_counter()
         model = TopicModel(
             self.method,
@@ -301,6 +321,118 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         other.topic_tag_ = other._mapping_matrix()
         return other
 
+    def reduce_topics(self, n: int) -> TopicTagger:
+        """A copy of this fitted tagger whose views show ``n`` groups of its topics.
+
+        Tagging is best with many fine topics, reading with a few dozen. The
+        copy tags exactly as this tagger (``suggest_tags``,
+        ``decision_function``, ``score`` and ``transform`` use the fine
+        topics), while every view (:meth:`topics`, :meth:`topic_terms`,
+        :meth:`topic_tags`, :meth:`topic_labels`, the pyLDAvis page, the
+        ``visualize_*`` charts, :meth:`representative_questions`,
+        :meth:`topic_prevalence_over_time`, :meth:`topic_browser`) shows ``n``
+        groups, numbered 0 .. n - 1.
+
+        Topics are grouped by a Ward linkage of their Hellinger embeddings
+        (square roots of their term distributions), cut into ``n`` clusters:
+        deterministic, no refit. A group's share of a question is the sum of
+        its members' shares; its terms are the prevalence-weighted mean of the
+        members' term distributions; its tags are the mass-weighted mean of
+        the members' rows of the mapping in use (for ``"cooccurrence"``, the
+        co-occurrence mapping of the grouped mixtures). :meth:`topics` gains a
+        ``members`` column. Reducing a reduced copy regroups the fine topics.
+
+        Parameters
+        ----------
+        n : int
+            Number of groups, from 1 to the number of fine topics (which
+            gives the same views as this tagger).
+
+        Returns
+        -------
+        TopicTagger
+            A fitted copy; this tagger is not changed. The fine arrays are
+            shared with it, not copied.
+
+        Raises
+        ------
+        ParameterError
+            ``n`` is not an integer in [1, n_topics].
+
+        Examples
+        --------
+        >>> reduced = tagger.reduce_topics(3)
+        >>> reduced.topics(n_terms=3)[["topic", "members"]].to_dict("list")
+        {'topic': [0, 1, 2], 'members': [[0, 5], [1, 3, 4], [2]]}
+        >>> reduced.topic_labels()
+        ['pandas, mysql, sql', 'jquery, javascript, css', 'git, github, git-merge']
+        >>> text = "How do I merge two DataFrames on a column?"
+        >>> reduced.suggest_tags(text, k=3) == tagger.suggest_tags(text, k=3)
+        True
+        """
+        import copy
+
+        self.check_is_fitted()
+        n_topics = self.doc_topic_.shape[1]
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool) or not 1 <= n <= n_topics:
+            raise ParameterError(
+                f"n must be an integer from 1 to {n_topics} (the number of fine topics), "
+                f"got {n!r}; pass e.g. reduce_topics({min(30, n_topics)})"
+            )
+        n = int(n)
+        groups = topic_groups(topic_linkage(self.model_.components_), n_topics, n)
+        doc_topic = np.asarray(self.doc_topic_)
+        mass = doc_topic.sum(axis=0, dtype=np.float64)
+        other = copy.copy(self)  # shallow: the fine arrays are shared, not copied
+        other.groups_ = groups
+        if n == n_topics:
+            # One topic per group, numbered as itself: the views read the fine
+            # arrays, exactly (the formulas below agree up to rounding), and
+            # a model file does not hold them twice.
+            for name in _VIEW_ATTRIBUTES[1:]:
+                other.__dict__.pop(name, None)
+            return other
+        other.view_components_ = group_distributions(
+            self.model_.components_, mass / max(len(doc_topic), 1), groups, n
+        )
+        other.view_doc_topic_ = group_mixtures(doc_topic, groups, n)
+        other.view_topic_tag_ = group_rows(self.topic_tag_, mass, groups, n)
+        return other
+
+    def topic_view(self) -> TopicView:
+        """The arrays the views read: the groups of a reduced copy, else the fine topics.
+
+        Returns
+        -------
+        TopicView
+            ``components``, ``doc_topic``, ``topic_tag`` and ``members`` (the
+            fine topics of each shown topic).
+        """
+        self.check_is_fitted()
+        groups = self.__dict__.get("groups_")
+        if "view_doc_topic_" not in self.__dict__:  # not reduced, or one topic per group
+            return TopicView(
+                self.model_.components_, self.doc_topic_, self.topic_tag_,
+                [np.array([k]) for k in range(self.doc_topic_.shape[1])],
+            )
+        n = self.view_doc_topic_.shape[1]
+        return TopicView(
+            self.view_components_, self.view_doc_topic_, self.view_topic_tag_,
+            [np.flatnonzero(groups == g) for g in range(n)],
+        )
+
+    def view_transform(self, X: TextInput) -> np.ndarray:
+        """Topic mixtures in the topics the views show, shape (n_questions, n_shown).
+
+        :meth:`transform` grouped like :meth:`reduce_topics`'s views (a
+        group's share is the sum of its members' shares); for a tagger that
+        is not reduced, :meth:`transform` itself.
+        """
+        theta = self.transform(X)
+        if "view_doc_topic_" not in self.__dict__:
+            return theta
+        return group_mixtures(theta, self.groups_, self.view_doc_topic_.shape[1])
+
     # -- inference ----------------------------------------------------------------
     def transform(self, X: TextInput) -> np.ndarray:
         """Topic mixtures, shape (n_questions, n_topics); rows sum to 1 (or 0
@@ -318,13 +450,13 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     # -- exploration --------------------------------------------------------------
     def topic_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
         """The ``n`` heaviest terms of a topic with their probabilities."""
-        phi = self.model_.topic_term_distributions()[topic]
+        phi = normalize_rows(self.topic_view().components[topic : topic + 1])[0]
         order = np.argsort(-phi, kind="stable")[:n]
         return [(str(self.model_.feature_names_[j]), float(phi[j])) for j in order]
 
     def topic_tags(self, topic: int, n: int = 5) -> list[tuple[str, float]]:
         """The ``n`` tags a topic maps to most strongly, with their mapping weight."""
-        row = self.topic_tag_[topic]
+        row = self.topic_view().topic_tag[topic]
         order = np.argsort(-row, kind="stable")[:n]
         # For "logistic" these are coefficients: only positive ones point to a tag.
         return [(str(self.tags_[j]), float(row[j])) for j in order if row[j] > 0]
@@ -337,12 +469,15 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         DataFrame
             Columns ``topic``, ``terms`` (list of str), ``term_weights``
             (list of float), ``tags`` (list of str), ``tag_scores`` (list of
-            float), ``prevalence`` (mean topic share in training questions).
+            float), ``prevalence`` (mean topic share in training questions);
+            for a copy made by :meth:`reduce_topics`, one row per group and
+            a ``members`` column (list of the group's fine topics).
         """
-        self.check_is_fitted()
-        prevalence = self.doc_topic_.mean(axis=0)
+        view = self.topic_view()
+        prevalence = view.doc_topic.mean(axis=0)
+        reduced = "groups_" in self.__dict__
         rows = []
-        for k in range(self.model_.n_topics):
+        for k in range(view.n_topics):
             terms = self.topic_terms(k, n_terms)
             tags = self.topic_tags(k, n_tags)
             rows.append(
@@ -355,6 +490,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
                     "prevalence": float(prevalence[k]),
                 }
             )
+            if reduced:
+                rows[-1]["members"] = view.members[k].tolist()
         return pd.DataFrame(rows)
 
 

@@ -35,7 +35,9 @@ class VisualizeMixin:
     that heavy page each time the tagger is echoed.
 
     Topics are numbered as in the model, from 0 (pyLDAvis pages number them
-    from 1; their label table maps one to the other).
+    from 1; their label table maps one to the other). Every view reads its
+    arrays through ``topic_view()``: on a copy made by ``reduce_topics(n)``
+    the "topics" shown are the ``n`` groups of the fine topics.
     """
 
     # -- labels ---------------------------------------------------------------
@@ -54,7 +56,7 @@ class VisualizeMixin:
         self.check_is_fitted()
         n = check_positive_int(n, "n")
         labels = []
-        for k in range(self.model_.n_topics):
+        for k in range(self.topic_view().n_topics):
             tags = [t for t, _ in self.topic_tags(k, n)]
             if not tags:
                 tags = ["terms: " + ", ".join(t for t, _ in self.topic_terms(k, n))]
@@ -66,7 +68,7 @@ class VisualizeMixin:
         if top is None:
             return None
         top = check_positive_int(top, "top")
-        prevalence = self.doc_topic_.mean(axis=0)
+        prevalence = self.topic_view().doc_topic.mean(axis=0)
         return np.argsort(-prevalence, kind="stable")[:top].tolist()
 
     # -- pyLDAvis -------------------------------------------------------------
@@ -100,13 +102,12 @@ class VisualizeMixin:
         """
         from ..viz import prepare_ldavis
 
-        self.check_is_fitted()
-        model = self.model_
+        view = self.topic_view()
         return prepare_ldavis(
-            model.components_,
-            self.doc_topic_,
+            view.components,
+            view.doc_topic,
             self.doc_lengths_,
-            model.feature_names_,
+            self.model_.feature_names_,
             self.term_frequency_,
             R=R,
             n_jobs=n_jobs,
@@ -135,7 +136,8 @@ class VisualizeMixin:
             Terms shown in the bar chart.
         title : str, optional
             Page title; by default names the model, e.g.
-            ``"topictags — nmf-40-blend"``.
+            ``"topictags — nmf-40-blend"`` (``"topictags — nmf-150-blend, 30
+            groups"`` for ``reduce_topics(30)``).
 
         Returns
         -------
@@ -157,6 +159,8 @@ class VisualizeMixin:
 
         if title is None:
             title = f"topictags — {self.name}"
+            if "groups_" in self.__dict__:  # reduce_topics: say what the circles are
+                title += f", {self.topic_view().n_topics} groups"
         return save_ldavis(
             self.to_ldavis(R=R),
             path,
@@ -216,9 +220,8 @@ class VisualizeMixin:
         """
         from ..viz import plot_top_terms
 
-        self.check_is_fitted()
         return plot_top_terms(
-            self.model_.components_,
+            self.topic_view().components,
             self.model_.feature_names_,
             topics=self._prevalent_topics(top) if topics is None else topics,
             n_terms=n_terms,
@@ -258,9 +261,8 @@ class VisualizeMixin:
         """
         from ..viz import plot_topic_tag_heatmap
 
-        self.check_is_fitted()
         return plot_topic_tag_heatmap(
-            self.topic_tag_,
+            self.topic_view().topic_tag,
             self.tags_,
             topics=self._prevalent_topics(top) if topics is None else topics,
             n_tags=n_tags,
@@ -279,8 +281,9 @@ class VisualizeMixin:
         """
         from ..viz import plot_topic_prevalence
 
-        self.check_is_fitted()
-        return plot_topic_prevalence(self.doc_topic_, topic_labels=self.topic_labels(), ax=ax)
+        return plot_topic_prevalence(
+            self.topic_view().doc_topic, topic_labels=self.topic_labels(), ax=ax
+        )
 
     def visualize_over_time(
         self,
@@ -361,9 +364,8 @@ class VisualizeMixin:
         """
         from ..explore import topic_prevalence_over_time
 
-        self.check_is_fitted()
         return topic_prevalence_over_time(
-            self.doc_topic_,
+            self.topic_view().doc_topic,
             self.train_questions_["creation_date"],
             freq,
             min_questions=min_questions,
@@ -396,14 +398,14 @@ class VisualizeMixin:
         >>> top.loc[0, "title"], top.loc[0, "link"]
         ('Rename a price column of a pandas DataFrame', 'https://stackoverflow.com/questions/1814735')
         """
-        self.check_is_fitted()
-        n_topics = self.doc_topic_.shape[1]
+        doc_topic = self.topic_view().doc_topic
+        n_topics = doc_topic.shape[1]
         if not isinstance(topic, (int, np.integer)) or isinstance(topic, bool):
             raise ParameterError(f"topic must be an integer, got {topic!r}")
         if not 0 <= topic < n_topics:
             raise ParameterError(f"topic {topic} out of range: the model has {n_topics} topics")
         n = check_positive_int(n, "n")
-        weights = self.doc_topic_[:, int(topic)].astype(np.float64)
+        weights = doc_topic[:, int(topic)].astype(np.float64)
         # Stable: equal weights keep training order, run after run.
         order = np.argsort(-weights, kind="stable")[:n]
         order = order[weights[order] > 0]
