@@ -3,9 +3,15 @@
     python benchmarks/quality.py            # both corpora
     python benchmarks/quality.py questions  # one corpus
 
-Top-50 tags, k=3, split seed 0, model seeds 0. Prints each table and saves
+Every model at its defaults (what ``TopicTagger()`` gives a user): the
+default NMF tagger, the default LDA tagger, ``SupervisedTagger()`` and the
+most-frequent baseline; each topic tagger is also scored in every other
+mapping (``with_mapping``, same topics). Top-50 tags (the default), k=3,
+split seed 0, model seeds 0. Prints each table and saves
 benchmarks/results/quality.json (a run of one corpus keeps the other's
-previous figures).
+previous figures). The defaults were chosen on a validation split inside
+the training part (benchmarks/tune_defaults.py); the test part is used here
+only.
 """
 
 from __future__ import annotations
@@ -20,28 +26,26 @@ import topictags as tt
 
 CORPORA = {"questions": "questions.parquet", "titles_only": "titles_only.parquet"}
 K, N_TAGS, SEED = 3, 50, 0
-# Numbers of topics chosen on a validation split of each training part
-# (benchmarks/tune.py); the test part was not used to choose them.
-N_TOPICS = {"questions": 150, "titles_only": 200}
 
 
-def models(corpus: str) -> list:
-    """The taggers compared; the topic taggers in each mapping."""
-    n = N_TOPICS[corpus]
-    nmf = tt.TopicTagger("nmf", n_topics=n, n_tags=N_TAGS, random_state=SEED)
-    lda = tt.TopicTagger("lda", n_topics=n, n_tags=N_TAGS, random_state=SEED)
+def models() -> list:
+    """The taggers compared, at their defaults (only the seed is given)."""
     return [
-        nmf,
-        lda,
-        tt.SupervisedTagger(n_tags=N_TAGS, random_state=SEED),
-        tt.MostFrequentTagger(n_tags=N_TAGS),
+        tt.TopicTagger(random_state=SEED),
+        tt.TopicTagger("lda", random_state=SEED),
+        tt.SupervisedTagger(random_state=SEED),
+        tt.MostFrequentTagger(),
     ]
 
 
 def run(corpus: str) -> dict:
     questions = tt.load_questions(DATA / CORPORA[corpus])
     train, test = tt.train_test_split(questions, test_size=0.2, random_state=SEED)
-    fitted = [m.fit(train) for m in models(corpus)]
+    fitted = []
+    for model in models():
+        print(f"fitting {model.name} on {len(train)} questions", flush=True)
+        fitted.append(model.fit(train))
+    default = fitted[0].name
     # Every mapping of every topic tagger, without refitting the topic model.
     variants = []
     for model in fitted:
@@ -57,6 +61,10 @@ def run(corpus: str) -> dict:
         "n_train": len(train),
         "n_test": len(test),
         "supervised_jaccard": supervised,
+        "default_topic_tagger": default,
+        "default_jaccard": table.loc[default, "jaccard"],
+        "default_ratio": table.loc[default, "jaccard"] / supervised,
+        "default_fit_seconds": table.loc[default, "fit_seconds"],
         "best_topic_tagger": best,
         "best_topic_jaccard": table.loc[best, "jaccard"],
         "best_topic_ratio": table.loc[best, "jaccard"] / supervised,

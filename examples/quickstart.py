@@ -28,15 +28,17 @@ def main(path: Path = DEFAULT, sample: int = 0) -> pd.DataFrame:
     train, test = tt.train_test_split(questions, test_size=0.2, random_state=0)
     print(f"{len(questions)} questions: {len(train)} to fit, {len(test)} to test")
 
-    nmf = tt.TopicTagger(method="nmf", n_topics=40, n_tags=50, random_state=0).fit(train)
+    # The defaults: 150 fine NMF topics, the logistic mapping; the views show
+    # 30 groups of the fine topics.
+    nmf = tt.TopicTagger(random_state=0).fit(train)
     print(nmf.topics(n_terms=6, n_tags=3).head(10).to_string(index=False))
     question = "How do I merge two DataFrames on a column?"
     print(question, "->", nmf.suggest_tags(question, k=3))
 
-    lda = tt.TopicTagger(method="lda", n_topics=40, n_tags=50, random_state=0).fit(train)
-    sup = tt.SupervisedTagger(n_tags=50, random_state=0).fit(train)
-    baseline = tt.MostFrequentTagger(n_tags=50).fit(train)
-    models = [nmf, nmf.with_mapping("logistic"), nmf.with_mapping("lexical"), lda, sup, baseline]
+    lda = tt.TopicTagger(method="lda", random_state=0).fit(train)
+    sup = tt.SupervisedTagger(random_state=0).fit(train)
+    baseline = tt.MostFrequentTagger().fit(train)
+    models = [nmf, nmf.with_mapping("blend"), nmf.with_mapping("lexical"), lda, sup, baseline]
     table = tt.compare(models, train, test, k=3, refit=False)
     with pd.option_context("display.width", 200, "display.precision", 3,
                            "display.max_columns", None):

@@ -228,15 +228,24 @@ def test_report_renders_in_chromium(report, chromium):
     assert '<img src="x"' not in dom and "onerror" not in dom.replace("onerror=alert(1)&gt;", "")
 
 
-def test_cli_mapping_default_is_the_python_default():
-    import inspect
-
+def test_cli_model_defaults_are_the_python_defaults():
     from topictags import TopicTagger
     from topictags.cli import build_parser
 
-    default = inspect.signature(TopicTagger).parameters["mapping"].default
+    defaults = TopicTagger().get_params()
     for command in (["fit", "c.csv", "-o", "m"], ["compare", "a.csv", "b.csv"]):
-        assert build_parser().parse_args(command).mapping == default
+        args = build_parser().parse_args(command)
+        for name in ("mapping", "n_topics", "view_topics"):
+            assert getattr(args, name) == defaults[name], (command, name)
+    fit = build_parser().parse_args(["fit", "c.csv", "-o", "m"])
+    for name in ("method", "n_tags", "backend"):
+        assert getattr(fit, name) == defaults[name], name
+    report = build_parser().parse_args(["report", "a.csv", "b.csv", "-o", "r.html"])
+    assert report.n_topics == defaults["n_topics"]
+    every = build_parser().parse_args(["fit", "c", "-o", "m", "--view-topics", "all"])
+    assert every.view_topics is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["fit", "c", "-o", "m", "--view-topics", "0"])
 
 
 def test_compare_json(workdir):
@@ -244,8 +253,8 @@ def test_compare_json(workdir):
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert {r["model"] for r in rows} == {
-        "nmf-4-blend",
-        "lda-4-blend",
+        "nmf-4-logistic",
+        "lda-4-logistic",
         "supervised-svm",
         "most-frequent",
     }

@@ -119,7 +119,8 @@ def test_set_params_after_fit_does_not_change_predictions(split):
     # Issue 10: mapping="logistic" set after a "blend" fit used to change the
     # suggestions of the fitted model silently.
     train, test = split
-    tagger = tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train)
+    tagger = tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, mapping="blend",
+                            random_state=0).fit(train)
     before = tagger.decision_function(test)
     suggested = tagger.suggest_tags(MERGE, k=3)
     tagger.set_params(mapping="logistic", title_weight=0, blend_weight=0.1)
@@ -148,7 +149,7 @@ def test_with_mapping_sets_the_fitted_mapping_on_a_copy(split):
     train, _ = split
     tagger = tt.TopicTagger("nmf", n_topics=4, n_tags=8, min_df=1, random_state=0).fit(train)
     lexical = tagger.with_mapping("lexical")
-    assert lexical.mapping_ == lexical.mapping == "lexical" and tagger.mapping_ == "blend"
+    assert lexical.mapping_ == lexical.mapping == "lexical" and tagger.mapping_ == "logistic"
     np.testing.assert_array_equal(lexical.topic_tag_, tagger.lexical_)
     with pytest.raises(ParameterError, match="mapping must be one of"):
         tagger.with_mapping("bogus")

@@ -27,7 +27,7 @@ def test_quickstart_prints_the_comparison_table(shared_questions_path, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "2400 to fit, 600 to test" in out
-    for model in ("nmf-40-blend", "nmf-40-logistic", "nmf-40-lexical", "lda-40-blend",
+    for model in ("nmf-150-logistic", "nmf-150-blend", "nmf-150-lexical", "lda-150-logistic",
                   "supervised-svm", "most-frequent"):
         assert model in out, model
     assert "from the saved model:" in out

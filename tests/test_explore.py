@@ -334,7 +334,7 @@ def test_select_n_topics_clones_the_given_estimator():
     )
     assert _fitted == [(_RecordingTagger, 2), (_RecordingTagger, 4), (_RecordingTagger, 6)]
     # The caller's estimator is a template: cloned, never fitted or changed.
-    assert not hasattr(base, "fit_seconds_") and base.n_topics == 40
+    assert not hasattr(base, "fit_seconds_") and base.n_topics == 150
     assert table["n_topics"].tolist() == [2, 4, 6] and (table["model"] == "nmf").all()
 
 

@@ -243,7 +243,11 @@ def test_reducing_a_reduced_copy_regroups_the_fine_topics(tagger):
 
 def test_refit_drops_the_groups(export):
     reduced = tt.TopicTagger("nmf", n_topics=K, random_state=0).fit(export).reduce_topics(3)
+    # the copy describes itself (view_topics=3): a refit groups its new topics
+    assert reduced.get_params()["view_topics"] == 3
     reduced.set_params(n_topics=6).fit(export)
+    assert reduced.groups_.shape == (6,) and len(reduced.topic_labels()) == 3
+    reduced.set_params(view_topics=None).fit(export)
     assert "groups_" not in reduced.__dict__ and "view_doc_topic_" not in reduced.__dict__
     assert len(reduced.topic_labels()) == 6
 

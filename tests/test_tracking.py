@@ -141,8 +141,8 @@ def test_log_comparison_direct_call_and_experiment_name(store, split):
     run_ids = tracking.log_comparison(table, by_label, k=K, experiment="mine")
     assert sorted(run_ids) == sorted(table.index)
     client = MlflowClient(tracking_uri=store)
-    run = client.get_run(run_ids["nmf-4-blend"])
-    assert run.data.metrics["f1"] == table.loc["nmf-4-blend", "f1"]
+    run = client.get_run(run_ids["nmf-4-logistic"])
+    assert run.data.metrics["f1"] == table.loc["nmf-4-logistic", "f1"]
     assert client.get_experiment(run.info.experiment_id).name == "mine"
 
 

@@ -45,7 +45,7 @@ def suggest_tags(text, model, k: int | None = 3, *, threshold: float | None = No
     >>> tagger.save("nmf.topictags")
     PosixPath('nmf.topictags')
     >>> tt.suggest_tags("Merge two DataFrames?", model="nmf.topictags", k=3)
-    ['pandas', 'dataframe', 'python']
+    ['pandas', 'python', 'dataframe']
     """
     if isinstance(model, (str, os.PathLike)):
         model = _cached_model(model)

@@ -91,7 +91,7 @@ def tracking_uri(directory: str | os.PathLike | None = None) -> str:
     >>> table = tt.compare([nmf], train, test, k=3, refit=False, tracking="mlflow")
     >>> runs = mlflow.search_runs(experiment_names=["topictags"])
     >>> runs["tags.mlflow.runName"].tolist()
-    ['nmf-6-blend']
+    ['nmf-6-logistic']
     """
     uri = os.environ.get("MLFLOW_TRACKING_URI", "").strip()
     if uri:
@@ -204,7 +204,7 @@ def log_comparison(
     >>> client = mlflow.MlflowClient(tracking_uri())
     >>> path = client.download_artifacts(run_ids[nmf.name], "model.topictags", ".")
     >>> tt.load(path).suggest_tags("merge two dataframes")
-    ['pandas', 'dataframe', 'python']
+    ['pandas', 'python', 'dataframe']
     """
     if backend not in BACKENDS:
         raise ParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")

@@ -17,7 +17,10 @@ __all__ = ["build_parser", "main"]
 
 _MAPPINGS = ("lexical", "cooccurrence", "blend", "logistic")
 # The command line fits what TopicTagger() fits: same default mapping.
-_DEFAULT_MAPPING = "blend"
+_DEFAULT_MAPPING = "logistic"
+_DEFAULT_N_TOPICS = 150
+_TOPICS_HELP = f"fine topics tags are learned from (default {_DEFAULT_N_TOPICS}, as in Python)"
+_DEFAULT_VIEW_TOPICS = 30
 
 
 class _Failure(Exception):
@@ -70,15 +73,17 @@ def _fit(args) -> None:
     output = Path(args.output)
     _refuse_existing(output, args.force)
     questions = _load(args, args.corpus)
-    _status(f"fitting {args.method} ({args.n_topics} topics) on {len(questions)} questions")
     tagger = tt.TopicTagger(
         args.method,
         n_topics=args.n_topics,
         n_tags=args.n_tags,
         mapping=args.mapping,
+        view_topics=args.view_topics,
         backend=args.backend,
         random_state=args.random_state,
-    ).fit(questions)
+    )
+    _status(f"fitting {tagger.name} on {len(questions)} questions")
+    tagger.fit(questions)
     tagger.save(output, overwrite=args.force)
     _status(f"saved {output} ({tagger.fit_seconds_:.1f} s to fit)")
 
@@ -116,8 +121,10 @@ def _compare(args) -> None:
     train, test = _load(args, args.train), _load(args, args.test)
     seed, n = args.random_state, args.n_topics
     models = [
-        tt.TopicTagger("nmf", n_topics=n, mapping=args.mapping, random_state=seed),
-        tt.TopicTagger("lda", n_topics=n, mapping=args.mapping, random_state=seed),
+        tt.TopicTagger("nmf", n_topics=n, mapping=args.mapping, view_topics=args.view_topics,
+                       random_state=seed),
+        tt.TopicTagger("lda", n_topics=n, mapping=args.mapping, view_topics=args.view_topics,
+                       random_state=seed),
         tt.SupervisedTagger(random_state=seed),
         tt.MostFrequentTagger(),
     ]
@@ -150,6 +157,18 @@ def _report(args) -> None:
     write_report(train, test, output, n_topics=args.n_topics, k=args.k,
                  random_state=args.random_state, force=args.force)
     print(output)
+
+
+def _view_topics(value: str) -> int | None:
+    if value == "all":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number or 'all', got {value!r}")
+    return n
 
 
 _FETCH_FORMATS = (".parquet", ".csv", ".json", ".jsonl")
@@ -229,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--k", type=int, default=3, help="tags per question (default 3)")
 
     def model_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--n-topics", type=int, default=40, help="topics (default 40)")
+        p.add_argument("--n-topics", type=int, default=_DEFAULT_N_TOPICS, help=_TOPICS_HELP)
+        p.add_argument("--view-topics", type=_view_topics, default=_DEFAULT_VIEW_TOPICS,
+                       metavar="N", help="groups of the fine topics the views show, or 'all' "
+                       f"(default {_DEFAULT_VIEW_TOPICS})")
         p.add_argument(
             "--mapping",
             choices=_MAPPINGS,
@@ -299,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     reading_options(p)
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
     k_option(p)
-    p.add_argument("--n-topics", type=int, default=40, help="topics (default 40)")
+    p.add_argument("--n-topics", type=int, default=_DEFAULT_N_TOPICS, help=_TOPICS_HELP)
     seeded(p)
     p.add_argument("--force", action="store_true", help="overwrite an existing report")
 

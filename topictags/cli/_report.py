@@ -47,17 +47,17 @@ def _charts(tagger, table: pd.DataFrame | None = None) -> dict[str, bytes]:
     matplotlib.use("Agg")  # files, not windows
     from .. import viz
 
-    model = tagger.model_
+    view = tagger.topic_view()  # the topics the views show (groups of a reduced tagger)
     labels = tagger.topic_labels()
-    shown = list(range(min(_CHART_TOPICS, model.n_topics)))
+    shown = list(range(min(_CHART_TOPICS, view.n_topics)))
     charts = {
         "top_terms": viz.plot_top_terms(
-            model.components_, model.feature_names_, topics=shown, topic_labels=labels
+            view.components, tagger.model_.feature_names_, topics=shown, topic_labels=labels
         ),
         "topic_tags": viz.plot_topic_tag_heatmap(
-            tagger.topic_tag_, tagger.tags_, topics=shown, topic_labels=labels
+            view.topic_tag, tagger.tags_, topics=shown, topic_labels=labels
         ).figure,
-        "prevalence": viz.plot_topic_prevalence(tagger.doc_topic_, topic_labels=labels).figure,
+        "prevalence": viz.plot_topic_prevalence(view.doc_topic, topic_labels=labels).figure,
     }
     if table is not None:
         charts["comparison"] = viz.plot_comparison(table).figure
@@ -131,7 +131,7 @@ def _topic_rows(tagger) -> pd.DataFrame:
     )
 
 
-def write_report(train, test, output: Path, *, n_topics: int = 40, k: int = 3,
+def write_report(train, test, output: Path, *, n_topics: int = 150, k: int = 3,
                  random_state: int | None = 0, force: bool = False) -> Path:
     """Fit the taggers, compare them and write one self-contained HTML report.
 
@@ -175,7 +175,7 @@ def write_report(train, test, output: Path, *, n_topics: int = 40, k: int = 3,
     page = render(
         "report.html",
         version=tt.__version__,
-        n_topics=n_topics,
+        n_topics=nmf.model_.n_topics,
         n_tags=len(nmf.tags_),
         k=k,
         random_state=random_state,

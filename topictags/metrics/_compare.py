@@ -132,7 +132,7 @@ def compare(
     ...     [nmf, sup, baseline], train, test, k=3, refit=False, return_models=True
     ... )
     >>> table.index.tolist()  # best first
-    ['nmf-6-blend', 'supervised-svm', 'most-frequent']
+    ['nmf-6-logistic', 'supervised-svm', 'most-frequent']
     >>> table["jaccard"].round(2).tolist()
     [0.71, 0.68, 0.24]
     >>> fitted["most-frequent"].suggest_tags("anything"), fitted["most-frequent"] is baseline

@@ -36,6 +36,8 @@ __all__ = ["METHODS", "TopicModel", "normalize_rows"]
 
 METHODS = ("nmf", "lda")
 BACKENDS = ("sklearn", "gensim")
+# NMF iterations when max_iter is None (see TopicModel's max_iter).
+NMF_DEFAULT_ITERATIONS = 30
 
 
 class TopicModel:
@@ -55,8 +57,13 @@ class TopicModel:
     max_features, min_df, max_df, sublinear_tf, ngram_range
         Passed to the vectorizer (``sublinear_tf`` only for NMF's TF-IDF).
     max_iter : int, optional
-        Iterations of NMF (default 400) or LDA passes (default 20 for
-        scikit-learn, 10 for gensim).
+        Iterations of NMF (default 30) or LDA passes (default 20 for
+        scikit-learn, 10 for gensim). The NMF default stops before
+        convergence on purpose and without a ``ConvergenceWarning``: tagging
+        quality at 30 iterations equals that at convergence (about 200
+        iterations for 150 topics on ``questions.parquet``, measured by
+        ``benchmarks/tune_defaults.py``). A given ``max_iter`` is used as is,
+        and scikit-learn warns when it is not enough.
     nmf_alpha_W, nmf_l1_ratio : float
         Regularisation of NMF's document weights (sparser topic mixtures).
     random_state : int, optional
@@ -197,13 +204,16 @@ class TopicModel:
             self.model_ = NMF(
                 n_components=self.n_topics,
                 init="nndsvda",
-                max_iter=self.max_iter or 400,
+                max_iter=self.max_iter or NMF_DEFAULT_ITERATIONS,
                 alpha_W=self.nmf_alpha_W,
                 alpha_H="same",
                 l1_ratio=self.nmf_l1_ratio,
                 random_state=self.random_state,
             )
-            W = self.model_.fit_transform(X)
+            with warnings.catch_warnings():
+                if self.max_iter is None:  # the default cap is deliberate: see max_iter
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                W = self.model_.fit_transform(X)
             self.components_ = self.model_.components_
         elif self.backend == "sklearn":
             self.model_ = LatentDirichletAllocation(
@@ -297,10 +307,16 @@ class TopicModel:
         elif self._nmf_fast_path(X):
             W = self._nmf_transform(X)
         else:
-            W = self.model_.transform(X)
+            W = self._sklearn_transform(X)
         empty = np.asarray(X.sum(axis=1)).ravel() == 0
         W[empty] = 0.0  # LDA returns its prior for empty documents: not evidence
         return normalize_rows(W)
+
+    def _sklearn_transform(self, X) -> np.ndarray:
+        with warnings.catch_warnings():
+            if self.method == "nmf" and self.max_iter is None:  # deliberate cap: see max_iter
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            return self.model_.transform(X)
 
     def _check_term_matrix(self, X):
         # Checked here so that scikit-learn's and gensim's own errors (each
@@ -396,8 +412,8 @@ class TopicModel:
                     break
         except Exception:  # any failure of the private kernel, not only ImportError
             _cdnmf_failed = True
-            return nmf.transform(X)
-        if n_iter == nmf.max_iter and nmf.tol > 0:
+            return self._sklearn_transform(X)
+        if n_iter == nmf.max_iter and nmf.tol > 0 and self.max_iter is not None:
             warnings.warn(
                 f"Maximum number of iterations {nmf.max_iter} reached. Increase it to "
                 "improve convergence.",

@@ -92,7 +92,7 @@ def save(model, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     >>> tagger.save("nmf.topictags")
     PosixPath('nmf.topictags')
     >>> tt.load("nmf.topictags").suggest_tags("merge two dataframes")
-    ['pandas', 'dataframe', 'python']
+    ['pandas', 'python', 'dataframe']
     """
     import skops.io as sio
 

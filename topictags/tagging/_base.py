@@ -226,18 +226,20 @@ class BaseTagger(BaseEstimator):
             With ``return_scores=True``, a ``(tags, scores)`` pair of such lists.
             A question whose text has no known term (empty, only stop words,
             only code) gets an empty list; a topic tagger never suggests a tag
-            that scores 0 (no topic of the question points to it), so it may
-            return fewer than ``k``.
+            that scores 0 (with the non-negative mappings, ``"lexical"``,
+            ``"cooccurrence"`` and ``"blend"``: no topic of the question points
+            to it), so it may return fewer than ``k``. Scores of the default
+            ``"logistic"`` mapping are probabilities, never 0.
 
         Examples
         --------
         >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)
-        ['pandas', 'dataframe', 'python']
+        ['pandas', 'python', 'dataframe']
         >>> tagger.suggest_tags(["Center a div with CSS flexbox", "Undo a git commit"], k=2)
         [['css', 'html'], ['git', 'github']]
         >>> tags, scores = tagger.suggest_tags("Undo a git commit", k=2, return_scores=True)
         >>> tags, [round(s, 2) for s in scores]
-        (['git', 'github'], [1.0, 0.57])
+        (['git', 'github'], [0.97, 0.43])
         """
         self.check_is_fitted()
         if k is None and threshold is None:

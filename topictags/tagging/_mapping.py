@@ -87,18 +87,24 @@ def logistic_mapping(
         ``sigmoid(doc_topic @ weights + intercept)``.
     """
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
-    labels = sparse.csr_matrix(labels)
+    labels = sparse.csc_matrix(labels)
+    doc_topic = np.ascontiguousarray(doc_topic, dtype=np.float64)
     n_topics, n_tags = doc_topic.shape[1], labels.shape[1]
     weights, intercept = np.zeros((n_topics, n_tags)), np.zeros(n_tags)
-    for t in range(n_tags):
-        y = labels[:, t].toarray().ravel()
-        if y.min() == y.max():  # a tag on all or no question: constant score
-            intercept[t] = 20.0 if y[0] else -20.0
-            continue
-        model = LogisticRegression(C=C, max_iter=1000, random_state=random_state)
-        model.fit(doc_topic, y)
-        weights[:, t], intercept[t] = model.coef_[0], model.intercept_[0]
+    # Each solve is small (n_topics features): BLAS and OpenMP threads cost
+    # more than they give. One thread made the 50 fits of the default tagger
+    # 5 s instead of 34 s on 2 cores (benchmarks/speed.py), same weights.
+    with threadpool_limits(limits=1):
+        for t in range(n_tags):
+            y = labels[:, t].toarray().ravel()
+            if y.min() == y.max():  # a tag on all or no question: constant score
+                intercept[t] = 20.0 if y[0] else -20.0
+                continue
+            model = LogisticRegression(C=C, max_iter=1000, random_state=random_state)
+            model.fit(doc_topic, y)
+            weights[:, t], intercept[t] = model.coef_[0], model.intercept_[0]
     return weights, intercept
 
 

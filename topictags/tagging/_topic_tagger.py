@@ -44,20 +44,33 @@ class TopicTagger(VisualizeMixin, BaseTagger):
       mixtures and their tags.
     - ``"blend"``: ``blend_weight`` x co-occurrence + (1 - ``blend_weight``) x
       lexical.
-    - ``"logistic"``: one logistic regression per tag on the topic mixture,
-      learned on the training questions (the topics are the only features).
+    - ``"logistic"`` (the default): one logistic regression per tag on the
+      square roots of the topic mixture, learned on the training questions
+      (the topics are the only features). The square root (the mixture's
+      Hellinger embedding) spreads the small shares a question gives to its
+      secondary topics so a linear model can use them: +0.02 to +0.05
+      Jaccard over the plain mixture at every size measured.
 
     A question's tag scores are its topic mixture times the mapping (for
-    ``"logistic"``, the sigmoid of that plus a bias per tag); the ``k`` best,
-    or those above a threshold, are suggested.
+    ``"logistic"``, the sigmoid of its root mixture times the weights plus a
+    bias per tag); the ``k`` best, or those above a threshold, are suggested.
+
+    The defaults are the settings validated best for tagging
+    (``benchmarks/tune_defaults.py``, a validation split inside the training
+    part; figures in ``docs/benchmarks.md``): 150 fine NMF topics, stopped at
+    30 iterations, with the logistic mapping. A person reads a few dozen
+    topics, not 150: the views (:meth:`topics`, charts, the pyLDAvis page,
+    the topic browser) show ``view_topics`` groups of the fine topics (see
+    :meth:`reduce_topics`), while tagging always uses every fine topic.
 
     Parameters
     ----------
     method : {"nmf", "lda"}, default="nmf"
-    n_topics : int, default=40
+    n_topics : int, default=150
+        Fine topics the tags are learned from.
     n_tags : int, default=50
         Size of the candidate tag vocabulary (most frequent training tags).
-    mapping : {"lexical", "cooccurrence", "blend", "logistic"}, default="blend"
+    mapping : {"lexical", "cooccurrence", "blend", "logistic"}, default="logistic"
     blend_weight : float, default=0.85
         Weight of the co-occurrence mapping in ``"blend"``.
     lift : float, default=0.5
@@ -73,7 +86,16 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         Cleaning engine, see :class:`topictags.text.TextCleaner`.
     max_features, min_df, max_df : vectorizer settings
     max_iter : int, optional
-        NMF iterations or LDA passes.
+        NMF iterations or LDA passes. By default NMF stops after 30
+        iterations on purpose, without a ``ConvergenceWarning``: tagging
+        quality is the same at 30 iterations as at convergence (about 200 for
+        150 topics; measured, ``docs/benchmarks.md``) for a seventh of the
+        time. Pass a number to choose; scikit-learn then warns when it does
+        not converge.
+    view_topics : int or None, default=30
+        How many topics the views show: when ``n_topics`` is larger, they
+        show this many groups of the fine topics (:meth:`reduce_topics`);
+        ``None`` shows every fine topic. Tagging is not affected.
     random_state : int, optional
         Seed of every stochastic step: same seed, same topics.
 
@@ -86,8 +108,10 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     model_ : TopicModel
     cooccurrence_ : ndarray, shape (n_topics, n_tags)
     lexical_ : ndarray, shape (n_topics, n_tags)
-    logistic_ : tuple of ndarray, shapes (n_topics, n_tags) and (n_tags,)
-        Weights and intercepts of the logistic mapping.
+    logistic_ : tuple of ndarray, shapes (n_topics, n_tags) and (n_tags,), or None
+        Weights and intercepts of the logistic mapping, on the square roots
+        of the mixtures; fitted only when it is the mapping in use (or on
+        demand by :meth:`with_mapping`), else None.
     mapping_, blend_weight_ : str, float
         The mapping in use and its blend weight, as at fit time (or as set by
         :meth:`with_mapping`); ``set_params`` does not change them.
@@ -116,11 +140,11 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     >>> import topictags as tt
     >>> tagger = tt.TopicTagger("nmf", n_topics=6, random_state=0).fit(train)
     >>> tagger.suggest_tags("How do I merge two DataFrames on a column?", k=3)
-    ['pandas', 'dataframe', 'python']
+    ['pandas', 'python', 'dataframe']
     >>> topic = tagger.topics(n_terms=4).loc[0]
     >>> topic["terms"], topic["tags"]  # doctest: +NORMALIZE_WHITESPACE
     (['pandas', 'dataframes', 'column', 'dataframe'],
-     ['pandas', 'dataframe', 'python', 'merge', 'csv'])
+     ['pandas', 'python', 'dataframe', 'csv', 'merge'])
     """
 
     _zero_is_no_evidence = True
@@ -135,15 +159,16 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         "mapping": [Options(MAPPINGS)],
         "blend_weight": [Interval(numbers.Real, 0, 1)],
         "lift": [Interval(numbers.Real, 0, None)],
+        "view_topics": [Interval(numbers.Integral, 1, None), None],
     }
 
     def __init__(
         self,
         method: str = "nmf",
-        n_topics: int = 40,
+        n_topics: int = 150,
         n_tags: int = 50,
         *,
-        mapping: str = "blend",
+        mapping: str = "logistic",
         blend_weight: float = 0.85,
         lift: float = 0.5,
         backend: str = "sklearn",
@@ -154,6 +179,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         min_df: int | float = 2,
         max_df: int | float = 0.5,
         max_iter: int | None = None,
+        view_topics: int | None = 30,
         random_state: int | None = None,
     ) -> None:
         self.method = method
@@ -170,6 +196,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         self.min_df = min_df
         self.max_df = max_df
         self.max_iter = max_iter
+        self.view_topics = view_topics
         self.random_state = random_state
 
     @property
@@ -222,7 +249,9 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         self.doc_lengths_ = model.doc_lengths_
         self.term_frequency_ = model.term_frequency_
         self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels, lift=self.lift)
-        self.logistic_ = logistic_mapping(doc_topic, labels, random_state=self.random_state)
+        # The logistic mapping costs more than the others together: fitted
+        # only when it is used (with_mapping fits it on demand).
+        self.logistic_ = self._fit_logistic(labels) if self.mapping == "logistic" else None
         self.lexical_ = lexical_mapping(
             self.model_.components_, self.model_.feature_names_, self.tags_, self._tag_terms
         )
@@ -232,8 +261,19 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
             drop=True
         )
+        self.view_topics_ = self.view_topics
+        if self.view_topics is not None and self.view_topics < self.doc_topic_.shape[1]:
+            self.__dict__.update(self._view_state(self.view_topics))
         self.fit_seconds_ = time.perf_counter() - start
         return self
+
+    def _fit_logistic(self, labels) -> tuple[np.ndarray, np.ndarray]:
+        # On the stored float32 mixtures, so that fitting it now or later (by
+        # with_mapping) gives the same weights; square roots: see the class
+        # docstring.
+        self.logistic_features_ = "sqrt"
+        features = np.sqrt(np.asarray(self.doc_topic_, dtype=np.float64))
+        return logistic_mapping(features, labels, random_state=self.random_state)
 
     def __getstate__(self) -> dict:
         # DataFrames cannot go through skops' safe loader: store plain columns.
@@ -280,6 +320,13 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         super()._upgrade_fitted_state()
         if "mapping_" not in self.__dict__:
             self.mapping_, self.blend_weight_ = self.mapping, float(self.blend_weight)
+        if "logistic_features_" not in self.__dict__:
+            # Files written before 2026-12 fitted the logistic mapping on the
+            # plain mixtures: they keep scoring that way.
+            self.logistic_features_ = "plain"
+        self.__dict__.setdefault("view_topics_", None)
+        if "view_topics" not in self.__dict__:
+            self.view_topics = None
 
     def _tag_terms(self, tag: str) -> list[str]:
         # A tag's name, split on hyphens and cleaned like a document, so that
@@ -292,6 +339,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         if self.mapping_ == "cooccurrence":
             return self.cooccurrence_
         if self.mapping_ == "logistic":
+            if self.logistic_ is None:
+                self.logistic_ = self._fit_logistic(self.binarize(self.train_questions_["tags"]))
             return self.logistic_[0]
         return blend(self.cooccurrence_, self.lexical_, self.blend_weight_)
 
@@ -305,7 +354,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         --------
         >>> lexical = tagger.with_mapping("lexical")
         >>> lexical.mapping_, tagger.mapping_
-        ('lexical', 'blend')
+        ('lexical', 'logistic')
         >>> lexical.suggest_tags("How do I merge two DataFrames on a column?", k=3)
         ['pandas', 'dataframe', 'join']
         """
@@ -319,6 +368,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         validate_params(other, {k: self._constraints[k] for k in ("mapping", "blend_weight")})
         other.mapping_, other.blend_weight_ = other.mapping, float(other.blend_weight)
         other.topic_tag_ = other._mapping_matrix()
+        if "groups_" in other.__dict__:  # the views show the new mapping's tags
+            other.__dict__.update(other._view_state(int(other.groups_.max()) + 1))
         return other
 
     def reduce_topics(self, n: int) -> TopicTagger:
@@ -365,7 +416,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         >>> reduced.topics(n_terms=3)[["topic", "members"]].to_dict("list")
         {'topic': [0, 1, 2], 'members': [[0, 5], [1, 3, 4], [2]]}
         >>> reduced.topic_labels()
-        ['pandas, mysql, sql', 'jquery, javascript, css', 'git, github, git-merge']
+        ['pandas, csv, dataframe', 'javascript, jquery, ajax', 'git, github, git-merge']
         >>> text = "How do I merge two DataFrames on a column?"
         >>> reduced.suggest_tags(text, k=3) == tagger.suggest_tags(text, k=3)
         True
@@ -379,25 +430,33 @@ class TopicTagger(VisualizeMixin, BaseTagger):
                 f"n must be an integer from 1 to {n_topics} (the number of fine topics), "
                 f"got {n!r}; pass e.g. reduce_topics({min(30, n_topics)})"
             )
-        n = int(n)
-        groups = topic_groups(topic_linkage(self.model_.components_), n_topics, n)
-        doc_topic = np.asarray(self.doc_topic_)
-        mass = doc_topic.sum(axis=0, dtype=np.float64)
         other = copy.copy(self)  # shallow: the fine arrays are shared, not copied
-        other.groups_ = groups
+        for name in _VIEW_ATTRIBUTES:
+            other.__dict__.pop(name, None)
+        other.__dict__.update(self._view_state(int(n)))
+        # The copy describes itself, as with_mapping's copies do.
+        other.view_topics = other.view_topics_ = int(n)
+        return other
+
+    def _view_state(self, n: int) -> dict:
+        """Fitted attributes of views showing ``n`` groups of the fine topics."""
+        n_topics = self.doc_topic_.shape[1]
+        groups = topic_groups(topic_linkage(self.model_.components_), n_topics, n)
         if n == n_topics:
             # One topic per group, numbered as itself: the views read the fine
             # arrays, exactly (the formulas below agree up to rounding), and
             # a model file does not hold them twice.
-            for name in _VIEW_ATTRIBUTES[1:]:
-                other.__dict__.pop(name, None)
-            return other
-        other.view_components_ = group_distributions(
-            self.model_.components_, mass / max(len(doc_topic), 1), groups, n
-        )
-        other.view_doc_topic_ = group_mixtures(doc_topic, groups, n)
-        other.view_topic_tag_ = group_rows(self.topic_tag_, mass, groups, n)
-        return other
+            return {"groups_": groups}
+        doc_topic = np.asarray(self.doc_topic_)
+        mass = doc_topic.sum(axis=0, dtype=np.float64)
+        return {
+            "groups_": groups,
+            "view_components_": group_distributions(
+                self.model_.components_, mass / max(len(doc_topic), 1), groups, n
+            ),
+            "view_doc_topic_": group_mixtures(doc_topic, groups, n),
+            "view_topic_tag_": group_rows(self.topic_tag_, mass, groups, n),
+        }
 
     def topic_view(self) -> TopicView:
         """The arrays the views read: the groups of a reduced copy, else the fine topics.
@@ -442,9 +501,11 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     def _scores_from_documents(self, docs: list[str]):
         theta = self.model_.transform(docs)
         evidence = theta.sum(axis=1) > 0
-        scores = theta @ self.topic_tag_
         if self.mapping_ == "logistic":
-            scores = 1.0 / (1.0 + np.exp(-(scores + self.logistic_[1])))
+            features = np.sqrt(theta) if self.logistic_features_ == "sqrt" else theta
+            scores = 1.0 / (1.0 + np.exp(-(features @ self.topic_tag_ + self.logistic_[1])))
+        else:
+            scores = theta @ self.topic_tag_
         return scores, evidence
 
     # -- exploration --------------------------------------------------------------

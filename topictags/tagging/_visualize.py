@@ -51,7 +51,7 @@ class VisualizeMixin:
         Examples
         --------
         >>> tagger.topic_labels()[:2]
-        ['pandas, dataframe, python', 'jquery, javascript, ajax']
+        ['pandas, python, dataframe', 'javascript, jquery, ajax']
         """
         self.check_is_fitted()
         n = check_positive_int(n, "n")
@@ -216,7 +216,7 @@ class VisualizeMixin:
         --------
         >>> fig = tagger.visualize_terms(top=4)
         >>> len(fig.axes), fig.axes[0].get_title(loc="left")  # most prevalent topic first
-        (4, '1: jquery, javascript, ajax')
+        (4, '1: javascript, jquery, ajax')
         """
         from ..viz import plot_top_terms
 
@@ -316,7 +316,7 @@ class VisualizeMixin:
         --------
         >>> ax = tagger.visualize_over_time("Y", top=3)
         >>> [line.get_label() for line in ax.get_lines()]
-        ['1: jquery, javascript, ajax', '0: pandas, dataframe, python', '5: mysql, sql, join']
+        ['1: javascript, jquery, ajax', '0: pandas, python, dataframe', '5: mysql, sql, join']
         """
         from ..viz import plot_topic_trend
 
