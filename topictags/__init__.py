@@ -19,7 +19,7 @@ fitted and asked for tags:
 
 from ._api import suggest_tags
 from ._version import __version__
-from .corpus import fetch_questions, load_questions, train_test_split
+from .corpus import fetch_questions, iter_questions, load_questions, train_test_split
 from .explore import topic_drift, topic_prevalence_over_time
 from .metrics import (
     compare,
@@ -45,6 +45,7 @@ __all__ = [
     "evaluate",
     "f1_at_k",
     "fetch_questions",
+    "iter_questions",
     "jaccard_score",
     "load",
     "load_questions",
