@@ -365,3 +365,47 @@ def test_header_only_file_is_checked_like_any_other(tmp_path):
     path.write_text("Id,Title,Body\n")
     with pytest.raises(CorpusError, match="missing required column 'Tags'"):
         next(tt.iter_questions(path))
+
+
+# --- cleaning chunk by chunk -----------------------------------------------------
+
+
+def test_clean_chunks_in_order_in_parallel_and_lazily(tmp_path, capsys):
+    path = write_data_explorer_csv(tmp_path / "QueryResults.csv")
+    cleaner = tt.TextCleaner(protected={"pandas", "c#"})
+    whole = tt.load_questions(path)
+    expected = cleaner.clean_many(whole["title"].tolist() + whole["body"].tolist())
+    pulled = []
+
+    def chunks():
+        for chunk in tt.iter_questions(path, chunksize=7):
+            pulled.append(len(chunk))
+            yield chunk
+
+    stream = tt.clean_chunks(chunks(), cleaner, progress=True, total=30)
+    first = next(stream)
+    assert len(pulled) == 1  # one chunk read for one chunk cleaned
+    cleaned = pd.concat([first, *stream])
+    assert cleaned["title_tokens"].tolist() == expected[:30]
+    assert cleaned["body_tokens"].tolist() == expected[30:]
+    assert cleaned.drop(columns=["title_tokens", "body_tokens"]).equals(whole)
+    assert "30/30" in capsys.readouterr().err
+    parallel = list(tt.clean_chunks(tt.iter_questions(path, chunksize=4), cleaner, n_jobs=2))
+    assert [len(c) for c in parallel] == [4] * 7 + [2]
+    pd.testing.assert_frame_equal(pd.concat(parallel), cleaned)
+    texts = [whole["body"].tolist()[:3], whole["body"].tolist()[3:5]]
+    assert list(tt.clean_chunks(texts, cleaner, n_jobs=2)) == [expected[30:33], expected[33:35]]
+
+
+def test_clean_chunks_refuses_what_it_cannot_clean():
+    from topictags.errors import ParameterError
+
+    for n_jobs in (0, 1.5, True, "2"):
+        with pytest.raises(ParameterError, match="n_jobs must be a whole number"):
+            tt.clean_chunks([["a"]], n_jobs=n_jobs)
+    with pytest.raises(ParameterError, match="cleaner must be a TextCleaner"):
+        tt.clean_chunks([["a"]], cleaner=str.split)
+    with pytest.raises(ParameterError, match="chunk 1 is a str"):
+        list(tt.clean_chunks([["a"], "not a batch"]))
+    with pytest.raises(ParameterError, match="chunk 0, text 1 is a int"):
+        list(tt.clean_chunks([["a", 3]]))

@@ -33,7 +33,7 @@ from .metrics import (
 from .persistence import load, save
 from .selection import select_n_topics
 from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
-from .text import TextCleaner
+from .text import TextCleaner, clean_chunks
 
 __all__ = [
     "MostFrequentTagger",
@@ -41,6 +41,7 @@ __all__ = [
     "TextCleaner",
     "TopicTagger",
     "__version__",
+    "clean_chunks",
     "compare",
     "evaluate",
     "f1_at_k",
