@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import CorpusError
 
-__all__ = ["SEPARATORS", "CsvFile", "check_encoding", "read_csv", "text_encoding"]
+__all__ = ["SEPARATORS", "CsvFile", "check_encoding", "text_encoding"]
 
 # The separators exports use: comma (Data Explorer, pandas), semicolon
 # (Excel in locales where the comma is the decimal mark), tab, pipe.
@@ -113,15 +113,6 @@ def detect_separator(header: str, known: Callable[[str], bool], default: str) ->
         if len(names) > 1 and key > best_key:
             best, best_key = sep, key
     return best
-
-
-def read_csv(
-    path: Path, *, sep: str | None, encoding: str | None, default_sep: str,
-    known: Callable[[str], bool],
-) -> pd.DataFrame:
-    """A CSV/TSV file as text columns, in the dialect it was written in."""
-    return next(CsvFile(path, sep=sep, encoding=encoding, default_sep=default_sep,
-                        known=known).chunks(None))
 
 
 class CsvFile:

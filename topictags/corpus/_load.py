@@ -34,7 +34,8 @@ FORMATS = (
     "Parquet (.parquet, .pq), JSON records or a Stack Exchange API response (.json), "
     "JSON Lines (.jsonl), a data-dump Posts.xml (.xml, or compressed .xml.gz, .xml.bz2, "
     ".xml.zst), a data-dump archive (.7z, .zip: beer.stackexchange.com.7z, "
-    "stackoverflow.com-Posts.7z), a glob or a list of these, or a DataFrame"
+    "stackoverflow.com-Posts.7z), a folder (its Posts.xml, or else its corpus files), a glob "
+    "or a list of these, or a DataFrame"
 )
 
 # Column names seen in Data Explorer exports (also joined with answers), API
@@ -87,9 +88,13 @@ def load_questions(
         ``Posts.xml`` (also ``.xml.gz``, ``.xml.bz2``, ``.xml.zst``), a
         data-dump archive (``beer.stackexchange.com.7z``,
         ``stackoverflow.com-Posts.7z``; ``Posts.xml`` is streamed out of it,
-        never extracted), a glob such as ``"exports/*.csv"``, a DataFrame, or
-        a list of these (see :data:`FORMATS`). Sources are concatenated in
-        order. Column names are matched ignoring case, spaces and ``_``
+        never extracted), a folder (its ``Posts.xml``, as in an extracted
+        dump, or else the corpus files directly in it), a glob such as
+        ``"exports/*.csv"``, a DataFrame, or a list of these (see
+        :data:`FORMATS`). Sources are concatenated in order. For corpora
+        larger than memory, :func:`iter_questions` yields the same questions
+        in chunks; this function is their concatenation. Column names are
+        matched ignoring case, spaces and ``_``
         (``Id``/``question_id``/``QuestionId``, ``Title``/``QuestionTitle``,
         ``CreationDate``/``creation_date``...). Where a ``PostTypeId`` column
         exists, only questions (``1``) are kept.
