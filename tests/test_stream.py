@@ -390,8 +390,12 @@ def test_clean_chunks_in_order_in_parallel_and_lazily(tmp_path, capsys):
     assert cleaned["body_tokens"].tolist() == expected[30:]
     assert cleaned.drop(columns=["title_tokens", "body_tokens"]).equals(whole)
     assert "30/30" in capsys.readouterr().err
-    parallel = list(tt.clean_chunks(tt.iter_questions(path, chunksize=4), cleaner, n_jobs=2))
-    assert [len(c) for c in parallel] == [4] * 7 + [2]
+    pulled.clear()
+    stream = tt.clean_chunks(chunks(), cleaner, n_jobs=2)
+    parallel = [next(stream)]
+    assert len(pulled) == 4  # 2 * n_jobs ahead, not the whole input (joblib's generator)
+    parallel += list(stream)
+    assert [len(c) for c in parallel] == [7] * 4 + [2]
     pd.testing.assert_frame_equal(pd.concat(parallel), cleaned)
     texts = [whole["body"].tolist()[:3], whole["body"].tolist()[3:5]]
     assert list(tt.clean_chunks(texts, cleaner, n_jobs=2)) == [expected[30:33], expected[33:35]]

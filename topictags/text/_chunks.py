@@ -34,9 +34,10 @@ def clean_chunks(
         The cleaner to apply (default ``TextCleaner()``); any object with a
         ``clean_many(texts)`` method returning one token list per text.
     n_jobs : int, default=1
-        Processes cleaning chunks side by side (joblib's loky backend); -1
-        uses every core. Chunks come out in their input order whatever
-        ``n_jobs``, with the same tokens (cleaning is deterministic).
+        Processes cleaning chunks side by side (joblib's loky executor,
+        reused from call to call); -1 uses every core, -2 all but one.
+        Chunks come out in their input order whatever ``n_jobs``, with the
+        same tokens (cleaning is deterministic).
         Each worker receives the cleaner once per chunk; its memo of
         lemmas starts empty for every chunk.
     progress : bool, default=False
@@ -98,22 +99,34 @@ def _clean(chunks, cleaner, n_jobs, progress, total):
                 bar.update(len(tokens[1]))
                 yield _result(chunk, tokens)
             return
-        from joblib import Parallel, delayed
+        # joblib's Parallel(return_as="generator") reads its whole input ahead
+        # when results are consumed slowly (a model fitted on each chunk), so
+        # the loky executor is fed here, never more than 2 * n_jobs chunks ahead.
+        from collections import deque
 
-        # Chunks are held by the generator below until their result comes back
-        # (in order), so no more than pre_dispatch of them are in memory.
-        held: list = []
+        from joblib import cpu_count
+        from joblib.externals.loky import get_reusable_executor
 
-        def dispatched():
+        # -1: every core, -2: all but one (joblib's convention).
+        workers = n_jobs if n_jobs > 0 else max(cpu_count() + 1 + n_jobs, 1)
+        executor = get_reusable_executor(max_workers=workers)
+        pending: deque = deque()
+        try:
             for chunk, titles, bodies in tasks:
-                held.append(chunk)
-                yield delayed(_clean_texts)(cleaner, titles, bodies)
-
-        parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator",
-                            pre_dispatch="2*n_jobs")
-        for tokens in parallel(dispatched()):
-            bar.update(len(tokens[1]))
-            yield _result(held.pop(0), tokens)
+                pending.append((chunk, executor.submit(_clean_texts, cleaner, titles, bodies)))
+                if len(pending) >= 2 * workers:
+                    chunk, future = pending.popleft()
+                    tokens = future.result()
+                    bar.update(len(tokens[1]))
+                    yield _result(chunk, tokens)
+            while pending:
+                chunk, future = pending.popleft()
+                tokens = future.result()
+                bar.update(len(tokens[1]))
+                yield _result(chunk, tokens)
+        finally:
+            for _, future in pending:  # the caller stopped early, or a chunk failed
+                future.cancel()
 
 
 def _texts(chunk, position: int) -> tuple[list[str] | None, list[str]]:
