@@ -28,8 +28,9 @@ what they measure is the reader's own memory.
 
 The repeated-id bookkeeping is measured on its own: 24 million distinct ids
 (Stack Overflow's question count) fed 10,000 at a time to the structure
-``iter_questions`` uses, against a Python ``set`` of (site, id) tuples and of
-ints (measured at 3 million and given per id).
+``iter_questions`` uses, in increasing order (a dump's) and shuffled,
+against a Python ``set`` of (site, id) tuples and of ints (measured at 3
+million and given per id).
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ sampler = threading.Thread(target=sample, daemon=True)
 sampler.start()
 import topictags as tt
 kind, path, chunksize = sys.argv[1], sys.argv[2], int(sys.argv[3])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 rows = 0
 if kind == "load":
     rows = len(tt.load_questions(path))
@@ -105,15 +106,16 @@ elif kind.startswith("iter+clean"):
     n_jobs = int(kind.rsplit("=", 1)[1])
     for chunk in tt.clean_chunks(tt.iter_questions(path, chunksize=chunksize), n_jobs=n_jobs):
         rows += len(chunk)
-elif kind == "seen":
+elif kind.startswith("seen"):
     import numpy as np
     from topictags.corpus._seen import SeenIds
     seen = SeenIds()
     n = int(path)
     sites = np.full(chunksize, "stackoverflow.com", dtype=object)
-    order = np.random.default_rng(0).permutation(n)  # ids arrive in no particular order
+    # A dump lists posts by increasing id; "random" is the worst order.
+    order = np.arange(n) if kind == "seen-ascending" else np.random.default_rng(0).permutation(n)
     before = status(os.getpid(), "VmHWM")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, n, chunksize):
         seen.repeats(sites[: min(chunksize, n - i)], order[i : i + chunksize].astype("int64"))
     rows = len(seen)
@@ -121,19 +123,19 @@ elif kind == "seen":
 elif kind in ("set-tuples", "set-ints"):
     n = int(path)
     before = status(os.getpid(), "VmHWM")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     keys = set()
     for i in range(n):
         keys.add(("stackoverflow.com", i) if kind == "set-tuples" else i)
     rows = len(keys)
     extra = {{"hwm_before_kib": before}}
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 stop.set()
 sampler.join()
 tree_peak[0] = max(tree_peak[0], tree_rss())
 # VmHWM: the kernel's high-water mark of this process's memory since exec.
 # (ru_maxrss would also count the parent's memory at fork time.)
-out = {{"rows": rows, "seconds": round(seconds, 2),
+out = {{"rows": rows, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
         "peak_rss_mb": round(status(os.getpid(), "VmHWM") / 1024, 1),
         "sampled_tree_peak_rss_mb": round(tree_peak[0] / 1024, 1)}}
 out.update(locals().get("extra", {{}}))
@@ -234,20 +236,27 @@ def main() -> None:
         label = f"{kind} {name}" if kind != "baseline" else "baseline (imports only)"
         results["cases"][label] = case
         print(f"{label:38s} {case['rows']:>9} rows {case['seconds']:>8.1f} s "
+              f"({case['cpu_seconds']:.1f} s CPU) "
               f"{case['peak_rss_mb']:>8.1f} MB peak RSS "
               f"({case['sampled_tree_peak_rss_mb']:.1f} MB sampled, with children)", flush=True)
-    seen = run("seen", args.seen_ids, args.chunksize)
     small = 3_000_000
     sets = {kind: run(kind, small, args.chunksize) for kind in ("set-tuples", "set-ints")}
-    results["seen_ids"] = {
-        "ids": seen["rows"], "seconds": seen["seconds"],
-        "ids_mb": round(seen["ids_bytes"] / 1e6, 1),
-        "bytes_per_id": round(seen["ids_bytes"] / seen["rows"], 2),
-        "peak_rss_above_start_mb": round(seen["peak_rss_mb"] - seen["hwm_before_kib"] / 1024, 1),
-        **{f"python_{kind.replace('-', '_')}_bytes_per_id": round(
+    results["seen_ids"] = {}
+    for order in ("ascending", "random"):
+        seen = run(f"seen-{order}", args.seen_ids, args.chunksize)
+        results["seen_ids"][f"{order} ids"] = {
+            "ids": seen["rows"], "seconds": seen["seconds"], "cpu_seconds": seen["cpu_seconds"],
+            "cpu_us_per_id": round(seen["cpu_seconds"] / seen["rows"] * 1e6, 3),
+            "ids_mb": round(seen["ids_bytes"] / 1e6, 1),
+            "bytes_per_id": round(seen["ids_bytes"] / seen["rows"], 2),
+            "peak_rss_above_start_mb": round(
+                seen["peak_rss_mb"] - seen["hwm_before_kib"] / 1024, 1),
+        }
+    results["seen_ids"].update({
+        f"python_{kind.replace('-', '_')}_bytes_per_id_at_3M": round(
             (case["peak_rss_mb"] - case["hwm_before_kib"] / 1024) * 2**20 / case["rows"], 1)
-           for kind, case in sets.items()},
-    }
+        for kind, case in sets.items()
+    })
     print("seen ids:", results["seen_ids"])
     write_results("stream", results)
 
