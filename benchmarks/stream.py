@@ -1,7 +1,7 @@
 """Peak memory of loading a large corpus whole (load_questions) or streaming it (iter_questions).
 
     nice -n 5 python benchmarks/stream.py                  # 300k questions: results/stream.json
-    nice -n 5 python benchmarks/stream.py --n 100000       # a smaller corpus
+    nice -n 5 python benchmarks/stream.py --n 100000 --name stream-100k   # a smaller corpus
     nice -n 5 python benchmarks/stream.py --clean          # also clean the stream (slow)
 
 The corpus is built by resampling the shared ``questions.parquet`` (27k
@@ -211,6 +211,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--clean", action="store_true", help="also clean the stream")
     parser.add_argument("--seen-ids", type=int, default=24_000_000)
+    parser.add_argument("--name", default="stream", help="results/<name>.json (default stream)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows in a redirected log
 
@@ -258,7 +259,7 @@ def main() -> None:
         for kind, case in sets.items()
     })
     print("seen ids:", results["seen_ids"])
-    write_results("stream", results)
+    write_results(args.name, results)
 
 
 if __name__ == "__main__":
