@@ -19,7 +19,7 @@ fitted and asked for tags:
 
 from ._api import suggest_tags
 from ._version import __version__
-from .corpus import fetch_questions, load_questions, train_test_split
+from .corpus import fetch_questions, iter_questions, load_questions, train_test_split
 from .explore import topic_drift, topic_prevalence_over_time
 from .metrics import (
     compare,
@@ -33,7 +33,7 @@ from .metrics import (
 from .persistence import load, save
 from .selection import select_n_topics
 from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
-from .text import TextCleaner
+from .text import TextCleaner, clean_chunks
 
 __all__ = [
     "MostFrequentTagger",
@@ -41,10 +41,12 @@ __all__ = [
     "TextCleaner",
     "TopicTagger",
     "__version__",
+    "clean_chunks",
     "compare",
     "evaluate",
     "f1_at_k",
     "fetch_questions",
+    "iter_questions",
     "jaccard_score",
     "load",
     "load_questions",

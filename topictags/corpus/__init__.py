@@ -2,7 +2,7 @@
 
 from ._fetch import fetch_questions
 from ._input import TextInput, as_texts
-from ._load import FIELDS, FORMATS, QUESTION_COLUMNS, load_questions
+from ._load import FIELDS, FORMATS, QUESTION_COLUMNS, iter_questions, load_questions
 from ._sites import normalize_site, question_url
 from ._split import train_test_split
 from ._tags import parse_tags
@@ -14,6 +14,7 @@ __all__ = [
     "TextInput",
     "as_texts",
     "fetch_questions",
+    "iter_questions",
     "load_questions",
     "normalize_site",
     "parse_tags",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import warnings
@@ -13,7 +14,7 @@ import pandas as pd
 
 from ..errors import CorpusError
 
-__all__ = ["SEPARATORS", "check_encoding", "read_csv", "text_encoding"]
+__all__ = ["SEPARATORS", "CsvFile", "check_encoding", "text_encoding"]
 
 # The separators exports use: comma (Data Explorer, pandas), semicolon
 # (Excel in locales where the comma is the decimal mark), tab, pipe.
@@ -114,23 +115,56 @@ def detect_separator(header: str, known: Callable[[str], bool], default: str) ->
     return best
 
 
-def read_csv(
-    path: Path, *, sep: str | None, encoding: str | None, default_sep: str,
-    known: Callable[[str], bool],
-) -> pd.DataFrame:
-    """A CSV/TSV file as text columns, in the dialect it was written in."""
-    encoding = text_encoding(path, encoding)
-    if sep is None:
-        sep = detect_separator(_header_line(path, encoding), known, default_sep)
+class CsvFile:
+    """A CSV/TSV file in the dialect it was written in, read whole or in chunks.
+
+    The encoding is checked over the whole file and the separator detected
+    from the header line once, when the file is opened; every chunk is then
+    read with them, so a chunk never guesses on its own.
+    """
+
+    def __init__(
+        self, path: Path, *, sep: str | None, encoding: str | None, default_sep: str,
+        known: Callable[[str], bool],
+    ) -> None:
+        self.path = path
+        self.encoding = text_encoding(path, encoding)
+        self.sep = sep if sep is not None else detect_separator(
+            _header_line(path, self.encoding), known, default_sep
+        )
+
+    def chunks(self, chunksize: int | None, usecols=None):
+        """Frames of ``chunksize`` rows (one frame when ``None``; at least one, maybe empty)."""
+        options = dict(
+            sep=self.sep, dtype=str, keep_default_na=False, index_col=False,
+            encoding=self.encoding, encoding_errors="strict", usecols=usecols,
+        )
+        if chunksize is None:
+            with _strict():
+                frame = pd.read_csv(self.path, **options)
+            yield frame
+            return
+        with _strict():
+            reader = pd.read_csv(self.path, chunksize=chunksize, **options)
+        with reader:
+            while True:
+                # The filter is set around each read, never across a yield: a
+                # suspended generator must not change the caller's warnings.
+                with _strict():
+                    chunk = next(reader, None)
+                if chunk is None:
+                    return
+                yield chunk
+
+
+@contextlib.contextmanager
+def _strict():
     # By default pandas turns the extra leading fields of a too-long first row
     # into an index, shifting every column; index_col=False warns instead, and
     # the warning is made an error rather than silently dropping fields.
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
-        return pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, index_col=False,
-            encoding=encoding, encoding_errors="strict",
-        )
+        yield
 
 
 def read_text(path: Path, encoding: str | None) -> io.TextIOWrapper:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from xml.etree.ElementTree import ParseError
 
 import pandas as pd
@@ -11,7 +11,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from ..errors import CorpusError
 
-__all__ = ["read_posts_xml"]
+__all__ = ["iter_posts_xml", "read_posts_xml"]
 
 _FIELDS = {"Id": "id", "Title": "title", "Body": "body", "Tags": "tags",
            "CreationDate": "creation_date", "Score": "score"}
@@ -21,9 +21,11 @@ class _Questions:
     """Parser target keeping the attributes of question rows, and nothing else.
 
     No element is ever built: expat hands each start tag's attributes over
-    and they are dropped unless the row is a question, so memory grows with
-    the questions kept, not with the file (answers, ``PostHistory``-sized
-    bodies of other rows, the document's tree).
+    and they are dropped unless the row is a question. This does what
+    ``iterparse`` with ``element.clear()`` aims at, without building the
+    elements to clear (nor the root's list of cleared children that
+    ``iterparse`` keeps), so memory holds only the questions not yet handed
+    out: at most a chunk plus those of one block of input.
     """
 
     def __init__(self) -> None:
@@ -47,15 +49,36 @@ def read_posts_xml(chunks: Iterable[bytes], where: str) -> pd.DataFrame:
     """Questions (``PostTypeId="1"``) of a ``Posts.xml`` given as byte chunks.
 
     ``chunks`` is read once, in order (a file, or a member streamed out of an
-    archive). The parser is defusedxml's with DTDs forbidden: a document type
+    archive). See :func:`iter_posts_xml`.
+    """
+    frames = list(iter_posts_xml(chunks, where, chunksize=None))
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def iter_posts_xml(
+    chunks: Iterable[bytes], where: str, *, chunksize: int | None
+) -> Iterator[pd.DataFrame]:
+    """The questions of a ``Posts.xml`` given as byte chunks, ``chunksize`` at a time.
+
+    Frames of exactly ``chunksize`` questions (the last one shorter) are
+    yielded while the file is parsed; ``chunksize=None`` yields one frame.
+    At least one frame is yielded, empty when the file has no question.
+    The parser is defusedxml's with DTDs forbidden: a document type
     declaration, and with it any entity (billion laughs) or external entity,
     is refused before anything is expanded or fetched. Data dumps have none.
     """
     target = _Questions()
+    columns = list(_FIELDS.values())
+    yielded = False
     try:
         parser = DefusedXMLParser(target=target, forbid_dtd=True)
         for chunk in chunks:
             parser.feed(chunk)
+            while chunksize is not None and len(target.rows) >= chunksize:
+                rows = target.rows[:chunksize]
+                del target.rows[:chunksize]
+                yielded = True
+                yield pd.DataFrame(rows, columns=columns)
         rows = parser.close()
     except DTDForbidden as exc:
         raise CorpusError(
@@ -73,4 +96,5 @@ def read_posts_xml(chunks: Iterable[bytes], where: str) -> pd.DataFrame:
         raise
     except (UnicodeError, OSError, ValueError, EOFError) as exc:
         raise CorpusError(f"{where}: cannot be read ({type(exc).__name__}: {exc})") from exc
-    return pd.DataFrame(rows, columns=list(_FIELDS.values()))
+    if rows or not yielded:
+        yield pd.DataFrame(rows, columns=columns)
