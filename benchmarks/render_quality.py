@@ -26,6 +26,10 @@ def main() -> None:
         for row in data["table"]:
             cells = [f"{row[c]:.4f}" if c in COLUMNS[:4] else f"{row[c]:.0f}" for c in COLUMNS]
             print(f"| {row['model']} | " + " | ".join(cells) + " |")
+        if "default_topic_tagger" in s:
+            print(f"\nThe default `TopicTagger()` (**{s['default_topic_tagger']}**): Jaccard "
+                  f"{s['default_jaccard']:.4f} = **{s['default_ratio']:.3f} x** the supervised "
+                  f"comparator ({s['supervised_jaccard']:.4f}).")
         print(f"\nBest topic tagger: **{s['best_topic_tagger']}**, Jaccard "
               f"{s['best_topic_jaccard']:.4f} = **{s['best_topic_ratio']:.3f} x** the supervised "
               f"comparator ({s['supervised_jaccard']:.4f}); purely unsupervised `lexical`: "
