@@ -371,3 +371,60 @@ def test_plot_topic_drift_needs_the_drift_columns():
     with pytest.raises(ParameterError, match=r"no column\(s\) \['change'\]"):
         plot_topic_drift(pd.DataFrame({"topic": [0], "reference_share": [0.5],
                                        "new_share": [0.4]}))
+
+
+# -- notebook fallbacks ---------------------------------------------------------
+
+
+def test_topic_browser_output_has_a_static_copy_of_every_topic(tagger):
+    pytest.importorskip("ipywidgets")
+    browser = tagger.topic_browser(n_questions=2)
+    bundle = browser._repr_mimebundle_()
+    # the live widget first (a notebook draws it), a static copy where it cannot
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    static = bundle["text/html"]
+    assert "<script" not in static
+    assert static.count("<details") == N_TOPICS and static.count("<details open") == 1
+    for k, label in enumerate(tagger.topic_labels()):
+        assert f"<summary>{k}: {label}</summary>" in static
+    browser.children[0].value = 2  # the dropdown: the copy opens the picked topic
+    after = browser._repr_mimebundle_()["text/html"]
+    assert after.index("<details open") > after.index("<summary>1: ")
+
+
+def test_topic_browser_static_copy_escapes_titles(tagger, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    labels = ['<img src=x onerror="alert(1)">'] * N_TOPICS
+    monkeypatch.setattr(type(tagger), "topic_labels", lambda self, n=3: list(labels))
+    static = tagger.topic_browser()._repr_mimebundle_()["text/html"]
+    assert "<img" not in static and "&lt;img src=x" in static
+
+
+def test_notebook_progress_bar_republishes_its_final_state(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+    import tqdm.auto
+    import tqdm.notebook
+
+    from topictags import _progress
+
+    shown = []
+
+    class Handle:
+        def update(self, obj):
+            shown.append(("update", repr(obj)))
+
+    def display(obj, display_id=None):
+        shown.append(("display", repr(obj)))
+        assert display_id is True  # an id, so that the output can be replaced
+        return Handle()
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    monkeypatch.setattr(tqdm.auto, "tqdm", tqdm.notebook.tqdm)  # as in a kernel
+    bar = _progress.progress_bar(total=3, desc="select_n_topics")
+    for _ in range(3):
+        bar.update()
+    bar.close()
+    assert [kind for kind, _ in shown] == ["display", "update"]
+    assert "0/3" in shown[0][1]
+    assert "3/3" in shown[1][1] and "100%" in shown[1][1]  # the text an export shows
