@@ -428,3 +428,12 @@ def test_notebook_progress_bar_republishes_its_final_state(monkeypatch):
     assert [kind for kind, _ in shown] == ["display", "update"]
     assert "0/3" in shown[0][1]
     assert "3/3" in shown[1][1] and "100%" in shown[1][1]  # the text an export shows
+
+
+def test_over_time_names_the_period_and_hatches_thin_periods_across_the_plot(tagger):
+    fig = tagger.visualize_over_time("Y", min_questions=20, top=2)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "year"
+    spans = [p for p in ax.patches if p.get_hatch()]
+    assert len(spans) == 1  # the short last year, hatched from bottom to top
+    assert tagger.visualize_over_time("M", min_questions=1).axes[0].get_xlabel() == "month"

@@ -27,6 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["VisualizeMixin"]
 
 
+# pandas period aliases -> the x label of the over-time chart
+_PERIOD_NAMES = {"Y": "year", "A": "year", "Q": "quarter", "M": "month", "W": "week",
+                 "D": "day", "H": "hour", "h": "hour"}
+
+
 def _axes_in(fig: Figure | SubFigure | None) -> Axes | None:
     """A single Axes filling ``fig`` (None: the chart makes its own figure)."""
     if fig is None:
@@ -385,6 +390,8 @@ class VisualizeMixin:
         labels = self.topic_labels()
         shares = shares[list(topics)]
         shares.columns = [f"{k}: {labels[k]}" for k in topics]
+        # the x axis says what a period is
+        shares.index.name = _PERIOD_NAMES.get(str(freq).upper().rstrip("SE"), "period")
         ax = plot_topic_trend(
             shares, counts=counts, min_questions=min_questions, smooth=smooth, ax=_axes_in(fig)
         )

@@ -430,7 +430,7 @@ def _period_positions(index: pd.Index) -> tuple[pd.Index, pd.DatetimeIndex, np.n
     it is (its spacing is not known), its points drawn where they are.
     """
     if isinstance(index, pd.PeriodIndex):
-        full = pd.period_range(index.min(), index.max(), freq=index.freq)
+        full = pd.period_range(index.min(), index.max(), freq=index.freq, name=index.name)
         starts, ends = full.start_time, full.end_time
         widths = (ends - starts) / pd.Timedelta(days=1)
         return full, starts + (ends - starts) / 2, np.asarray(widths, dtype=float)
@@ -560,6 +560,11 @@ def plot_topic_trend(
             bars.bar(positions[low], count[low], width=0.8 * widths[low],
                      color="white", edgecolor="0.6", hatch="///",
                      label=f"fewer than {min_questions} questions (left out)")
+            # Their bars can be too short to see: hatch the whole period too.
+            for x, w in zip(positions[low], widths[low], strict=True):
+                span = pd.Timedelta(days=float(w) / 2)
+                ax.axvspan(x - span, x + span, facecolor="none", edgecolor="0.88",
+                           hatch="///", linewidth=0, zorder=0)
         bars.set_ylim(0, max(1.0, float(n_questions.max())) * 4)
         bars.set_ylabel("questions per period", color="0.4")
         bars.tick_params(axis="y", colors="0.4", labelsize=8)
