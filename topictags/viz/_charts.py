@@ -655,13 +655,14 @@ def plot_topic_drift(
     ax = _new_axes(ax, (8.0, 0.38 * len(rows) + 1.8))
     colors = np.where(change >= 0, "#1f77b4", "#ff7f0e")  # colour-blind safe pair
     xerr = 1.96 * rows["change_se"].to_numpy() if has_se else None
-    bars = ax.barh(y, change, color=colors, xerr=xerr,
-                   error_kw={"ecolor": "0.25", "capsize": 2, "linewidth": 0.8})
-    ax.bar_label(
-        bars,
-        labels=[f"{a:.1%} → {b:.1%}" for a, b in zip(rows["reference_share"], rows["new_share"])],
-        fontsize=7, padding=4,
-    )
+    ax.barh(y, change, color=colors, xerr=xerr,
+            error_kw={"ecolor": "0.25", "capsize": 2, "linewidth": 0.8})
+    # Both shares, past the end of the whisker (a bar label would sit on it).
+    ends = change + np.sign(change) * (xerr if xerr is not None else 0)
+    for yi, end, c, a, b in zip(y, ends, change, rows["reference_share"], rows["new_share"]):
+        ax.annotate(f"{a:.1%} → {b:.1%}", (end, yi), xytext=(4 if c >= 0 else -4, 0),
+                    textcoords="offset points", ha="left" if c >= 0 else "right",
+                    va="center", fontsize=7)
     ax.axvline(0, color="black", linewidth=0.8)
     reach = np.abs(change) + (xerr if xerr is not None else 0)
     span = float(reach.max()) if len(reach) and reach.max() > 0 else 0.01
