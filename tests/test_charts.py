@@ -244,6 +244,8 @@ def test_trend_gap_and_minimum_from_the_table_counts():
     assert [len(s) for s in _segments(ax.lines[0])] == [2, 2]
     with pytest.raises(ParameterError, match="needs the questions per period"):
         plot_topic_trend(_no_counts(shares), min_questions=30)
+    with pytest.raises(ParameterError, match="no entry for any period"):
+        plot_topic_trend(shares, counts={"2009": 120, "2010": 80})  # str keys, not periods
 
 
 def _no_counts(table: pd.DataFrame) -> pd.DataFrame:

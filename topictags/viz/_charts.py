@@ -531,6 +531,11 @@ def plot_topic_trend(
             n_questions = pd.Series(counts, dtype="float64").reindex(periods)
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"counts must map periods to numbers: {exc}") from None
+        if n_questions.isna().all():
+            raise ParameterError(
+                "counts has no entry for any period of prevalence; key it by the same "
+                "periods (topic_prevalence_over_time's .attrs['n_questions'] is)"
+            )
         n_questions = n_questions.fillna(0.0)
         values.loc[n_questions.to_numpy() < min_questions, :] = np.nan
     elif min_questions > 1:
