@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_questions
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 import topictags as tt
@@ -145,15 +144,17 @@ def test_html_repr_of_the_tagger_is_not_the_ldavis_page(nmf, monkeypatch):
 def test_chart_facades_return_matplotlib_objects(nmf):
     fig = nmf.visualize_terms(top=3, n_terms=4)
     assert isinstance(fig, Figure) and len(fig.axes) == 3
-    ax = nmf.visualize_tag_heatmap(n_tags=5)
-    assert isinstance(ax, Axes) and ax.images[0].get_array().shape == (N_TOPICS, 5)
-    ax = nmf.visualize_prevalence()
-    assert isinstance(ax, Axes) and len(ax.patches) == N_TOPICS
-    ax = nmf.visualize_over_time("Y", top=2)
-    assert isinstance(ax, Axes) and len(ax.lines) == 2
+    fig = nmf.visualize_tag_heatmap(n_tags=5)
+    assert isinstance(fig, Figure)
+    assert fig.axes[0].images[0].get_array().shape == (N_TOPICS, 5)
+    fig = nmf.visualize_prevalence()
+    assert isinstance(fig, Figure) and len(fig.axes[0].patches) == N_TOPICS
+    fig = nmf.visualize_over_time("Y", top=2, min_questions=1)
+    ax = fig.axes[0]
+    assert isinstance(fig, Figure) and len(ax.lines) == 2
     assert all(": " in line.get_label() for line in ax.lines)
-    ax = nmf.visualize_over_time("M", topics=[3, 0, 1])
-    assert [line.get_label().split(":")[0] for line in ax.lines] == ["3", "0", "1"]
+    fig = nmf.visualize_over_time("M", topics=[3, 0, 1], min_questions=1)
+    assert [line.get_label().split(":")[0] for line in fig.axes[0].lines] == ["3", "0", "1"]
 
 
 def test_facades_need_a_fitted_tagger():
@@ -402,8 +403,11 @@ def test_drift_puts_the_grown_topic_first(nmf):
     drift = topic_drift(nmf, reference, new)
     table = drift.topics
     assert list(table.columns) == [
-        "topic", "label", "reference_share", "new_share", "change", "relative_change",
+        "topic", "label", "reference_share", "new_share", "change", "change_se",
+        "relative_change",
     ]
+    assert (table["change_se"] > 0).all()
+    assert table.loc[0, "change"] > 4 * table.loc[0, "change_se"]  # the planted move is no chance
     assert "css" in table.loc[0, "label"] and table.loc[0, "change"] > 0.2
     assert np.all(np.diff(np.abs(table["change"])) <= 1e-12)  # sorted by |change|
     np.testing.assert_allclose(table[["reference_share", "new_share"]].sum(), 1.0)

@@ -52,6 +52,30 @@ def test_notebook_runs(name, shared_questions_path, tmp_path, monkeypatch):
         if output.get("output_type") == "error"
     ]
     assert not errors
+    # No warning cells: a user reading the notebook should not see library noise.
+    warnings = [
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream" and "Warning" in output.get("text", "")
+    ]
+    assert not warnings, warnings
+    # Widgets keep a static fallback for HTML exports and viewers.
+    widget_outputs = [
+        output["data"]
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+    ]
+    for data in widget_outputs:
+        if "text/html" in data:  # the topic browser: every topic, no script
+            assert "<details" in data["text/html"] and "<script" not in data["text/html"]
+        elif "|" in data["text/plain"]:  # a progress bar: its final state, not 0 %
+            assert "100%" in data["text/plain"], data["text/plain"]
+    if name == "explore_topics.ipynb":
+        assert any("text/html" in data for data in widget_outputs), "no topic browser fallback"
     if name == "explore_topics.ipynb":
         assert (tmp_path / "nmf_topics.html").stat().st_size > 100_000
         assert (tmp_path / "lda_topics.html").exists()

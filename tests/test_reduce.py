@@ -284,9 +284,10 @@ def test_reduced_page_and_charts_show_the_groups(tagger, tmp_path):
     for label in labels:
         assert label in page
     assert len(reduced.visualize_terms(top=None).axes) == n
-    assert reduced.visualize_tag_heatmap(top=None, n_tags=6).images[0].get_array().shape == (n, 6)
-    assert len(reduced.visualize_prevalence().patches) == n
-    lines = reduced.visualize_over_time("Y", top=2).get_lines()
+    heatmap = reduced.visualize_tag_heatmap(top=None, n_tags=6).axes[0]
+    assert heatmap.images[0].get_array().shape == (n, 6)
+    assert len(reduced.visualize_prevalence().axes[0].patches) == n
+    lines = reduced.visualize_over_time("Y", top=2, min_questions=1).axes[0].get_lines()
     assert [line.get_label() for line in lines] == [
         f"{k}: {labels[k]}" for k in reduced._prevalent_topics(2)
     ]

@@ -569,6 +569,7 @@ def test_plot_topic_tag_heatmap(arrays):
         topics=[0, 2, 4],
         n_tags=8,
         topic_labels=arrays["labels"],
+        order="given",
     )
     assert ax.images[0].get_array().shape == (3, 8)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["0: python", "2: css", "4: git"]
@@ -579,7 +580,7 @@ def test_plot_topic_tag_heatmap(arrays):
 def test_plot_topic_tag_heatmap_orders_tags_as_a_diagonal():
     mapping = np.array([[0.0, 0.0, 0.9, 0.1], [0.8, 0.0, 0.0, 0.2], [0.0, 0.7, 0.0, 0.0]])
     _, ax = plt.subplots()
-    out = plot_topic_tag_heatmap(mapping, ["a", "b", "c", "d"], ax=ax)
+    out = plot_topic_tag_heatmap(mapping, ["a", "b", "c", "d"], order="given", ax=ax)
     assert out is ax
     assert [t.get_text() for t in ax.get_xticklabels()] == ["c", "a", "d", "b"]
     assert ax.images[0].get_array().shape == (3, 4)
@@ -684,7 +685,11 @@ def test_plot_model_selection(selection):
         "perplexity (lower is better)",
     ]
     for ax in fig.axes:
-        assert len(ax.lines) == 2  # one line per model
+        # one line per model that has the measure (perplexity: LDA only), plus
+        # a ring on each line's best value
+        models = [line for line in ax.lines if not line.get_label().startswith("_")]
+        assert len(models) == (1 if ax.get_title().startswith("perplexity") else 2)
+        assert len(ax.lines) == 2 * len(models)
         assert ax.get_xlabel() == "n_topics"
         assert list(ax.lines[0].get_xdata()) == [5, 10, 20]  # sorted by x
 
@@ -695,7 +700,7 @@ def test_plot_model_selection_index_and_explicit_metrics(selection):
     out = plot_model_selection(table, metrics=["diversity"], fig=fig)
     assert out is fig
     assert len(fig.axes) == 1
-    assert len(fig.axes[0].lines) == 1
+    assert len(fig.axes[0].lines) == 2  # the line and the ring on its best value
 
 
 def test_plot_model_selection_rejects_bad_tables(selection):

@@ -244,7 +244,7 @@ def fetch_questions(
 def _collect(url: str, params: dict, folder: Path, max_questions: int | None,
              state: _Progress, *, progress: bool, desc: str) -> list[dict]:
     """The API items of the query, page after page, from the cache where it has them."""
-    from tqdm.auto import tqdm
+    from .._progress import progress_bar as tqdm
 
     items: list[dict] = []
     seen: set[int] = set()

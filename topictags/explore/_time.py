@@ -126,9 +126,11 @@ class TopicDrift:
         times larger is drift, not chance.
     topics : DataFrame
         One row per topic, largest ``|change|`` first: ``topic``, ``label``,
-        ``reference_share``, ``new_share``, ``change`` (new - reference) and
-        ``relative_change`` (change / reference share; ``inf`` for a topic
-        absent from the reference).
+        ``reference_share``, ``new_share``, ``change`` (new - reference),
+        ``change_se`` (standard error of ``change`` from the spread of the
+        questions' shares in each set: ``change`` within about twice it
+        may be chance) and ``relative_change`` (change / reference share;
+        ``inf`` for a topic absent from the reference).
     n_reference, n_new : int
         Questions of each set that were counted (those with a known term).
     """
@@ -243,6 +245,10 @@ def topic_drift(
         )
 
     change = new_mean - ref_mean
+    # Difference of two means: each set's variance of the shares over its size.
+    change_se = np.sqrt(
+        ref_rows.var(axis=0) / len(ref_rows) + new_rows.var(axis=0) / len(new_rows)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = change / ref_mean
     table = pd.DataFrame(
@@ -252,6 +258,7 @@ def topic_drift(
             "reference_share": ref_mean,
             "new_share": new_mean,
             "change": change,
+            "change_se": change_se,
             "relative_change": relative,
         }
     )

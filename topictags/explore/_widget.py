@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -84,6 +85,51 @@ def question_pane(tagger, text: str, *, n_topics: int = 5, k: int = 5,
     )
 
 
+def static_browser(tagger, *, selected: int = 0, n_terms: int = 10, n_tags: int = 5,
+                   n_questions: int = 5, labels: list[str] | None = None) -> str:
+    """HTML of every topic pane in ``<details>`` blocks, ``selected`` open; no script.
+
+    The browser's fallback where widgets cannot be drawn: an exported
+    notebook (``jupyter nbconvert --to html``) or a notebook viewer shows
+    this instead of a blank output.
+    """
+    labels = labels if labels is not None else tagger.topic_labels()
+    panes = [
+        {
+            "title": f"{k}: {label}",
+            "open": k == selected,
+            "html": topic_pane(tagger, k, n_terms=n_terms, n_tags=n_tags,
+                               n_questions=n_questions),
+        }
+        for k, label in enumerate(labels)
+    ]
+    return render("topic_browser_static.html", panes=panes)
+
+
+@functools.cache
+def _browser_box(widgets):
+    """A VBox whose notebook output carries a static HTML copy beside the widget."""
+
+    class TopicBrowser(widgets.VBox):
+        """The browser's VBox; its ``text/html`` output is :func:`static_browser`.
+
+        A live notebook draws the widget (the widget view comes first); an
+        export without widget state, or a viewer without widgets, shows the
+        static copy instead of nothing.
+        """
+
+        _static = None  # () -> str, set by topic_browser
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            if self._static is not None:
+                bundle["text/html"] = self._static()
+            return bundle
+
+    TopicBrowser.__qualname__ = "TopicBrowser"
+    return TopicBrowser
+
+
 def topic_browser(
     tagger,
     *,
@@ -112,6 +158,9 @@ def topic_browser(
     Returns
     -------
     ipywidgets.VBox
+        Its notebook output also carries a static HTML copy of every topic
+        (``text/html``, no script), shown where widgets cannot be drawn: an
+        HTML export without widget state, a notebook viewer.
         Its children, in order: the topic ``Dropdown``, the topic pane
         (``HTML``), the question ``Text`` box and the question pane
         (``HTML``). Setting the dropdown's or text box's ``value`` updates the
@@ -162,4 +211,9 @@ def topic_browser(
     dropdown.observe(show_topic, names="value")
     text.observe(show_question, names="value")
     show_topic()
-    return widgets.VBox([dropdown, topic_html, text, question_html])
+    browser = _browser_box(widgets)([dropdown, topic_html, text, question_html])
+    browser._static = lambda: static_browser(
+        tagger, selected=dropdown.value, n_terms=n_terms, n_tags=n_tags,
+        n_questions=n_questions, labels=labels,
+    )
+    return browser

@@ -138,8 +138,7 @@ def compare(
     >>> fitted["most-frequent"].suggest_tags("anything"), fitted["most-frequent"] is baseline
     (['python', 'javascript', 'jquery'], False)
     """
-    from tqdm.auto import tqdm
-
+    from .._progress import progress_bar as tqdm
     from ..corpus import load_questions
 
     if not models:

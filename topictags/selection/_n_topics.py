@@ -312,7 +312,8 @@ def select_n_topics(
     train, test = train_test_split(questions, test_size=test_size, random_state=random_state)
 
     from joblib import Parallel, delayed
-    from tqdm.auto import tqdm
+
+    from .._progress import progress_bar as tqdm
 
     n_steps = len(candidates) * (1 + len(measures))
     # disable=None: tqdm hides the bar when output is not a terminal (logs, CI).

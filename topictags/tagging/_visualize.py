@@ -26,6 +26,22 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["VisualizeMixin"]
 
+
+# pandas period aliases -> the x label of the over-time chart
+_PERIOD_NAMES = {"Y": "year", "A": "year", "Q": "quarter", "M": "month", "W": "week",
+                 "D": "day", "H": "hour", "h": "hour"}
+
+
+def _axes_in(fig: Figure | SubFigure | None) -> Axes | None:
+    """A single Axes filling ``fig`` (None: the chart makes its own figure)."""
+    if fig is None:
+        return None
+    if fig.axes:
+        raise ParameterError(
+            f"fig already has {len(fig.axes)} axes; pass an empty Figure (or SubFigure)"
+        )
+    return fig.add_subplot()
+
 class VisualizeMixin:
     """Pages, charts and tables to explore the topics of a fitted tagger.
 
@@ -186,6 +202,9 @@ class VisualizeMixin:
         return show_ldavis(self.to_ldavis(R=R), topic_labels=self.topic_labels())
 
     # -- charts ---------------------------------------------------------------
+    # Every visualize_* returns the Figure (or the SubFigure passed as fig):
+    # the object to save, whatever the number of panels.
+
     def visualize_terms(
         self,
         topics: Sequence[int] | None = None,
@@ -207,16 +226,19 @@ class VisualizeMixin:
         n_terms : int, default=10
         n_cols : int, default=4
         fig : Figure or SubFigure, optional
+            Empty figure to draw into; a new one by default.
 
         Returns
         -------
         Figure or SubFigure
+            A panel per topic in ``fig.axes``.
 
         Examples
         --------
         >>> fig = tagger.visualize_terms(top=4)
         >>> len(fig.axes), fig.axes[0].get_title(loc="left")  # most prevalent topic first
         (4, '1: javascript, jquery, ajax')
+        >>> fig.savefig("terms.png")
         """
         from ..viz import plot_top_terms
 
@@ -236,9 +258,15 @@ class VisualizeMixin:
         *,
         top: int | None = 20,
         n_tags: int = 20,
-        ax: Axes | None = None,
-    ) -> Axes:
+        order: str = "cluster",
+        clip: float = 98.0,
+        fig: Figure | SubFigure | None = None,
+    ) -> Figure | SubFigure:
         """Heatmap of the topic -> tag mapping in use (see ``viz.plot_topic_tag_heatmap``).
+
+        Rows are clustered (similar topics together), each tag sits under
+        the topic it weighs most in, and the colour scale stops at the
+        ``clip`` percentile so that one strong cell does not darken the rest.
 
         Parameters
         ----------
@@ -247,43 +275,57 @@ class VisualizeMixin:
         top : int or None, default=20
         n_tags : int, default=20
             Columns: the tags with the largest total weight over the rows.
-        ax : Axes, optional
+        order : {"cluster", "given"}, default="cluster"
+        clip : float, default=98.0
+        fig : Figure or SubFigure, optional
+            Empty figure to draw into; a new one by default.
 
         Returns
         -------
-        Axes
+        Figure or SubFigure
+            The heatmap's Axes is ``fig.axes[0]`` (its colour bar the second).
 
         Examples
         --------
-        >>> ax = tagger.visualize_tag_heatmap(n_tags=15)
-        >>> ax.images[0].get_array().shape  # topics x tags
+        >>> fig = tagger.visualize_tag_heatmap(n_tags=15)
+        >>> fig.axes[0].images[0].get_array().shape  # topics x tags
         (6, 15)
+        >>> fig.savefig("tags.png")
         """
         from ..viz import plot_topic_tag_heatmap
 
-        return plot_topic_tag_heatmap(
+        ax = plot_topic_tag_heatmap(
             self.topic_view().topic_tag,
             self.tags_,
             topics=self._prevalent_topics(top) if topics is None else topics,
             n_tags=n_tags,
             topic_labels=self.topic_labels(),
-            ax=ax,
+            order=order,
+            clip=clip,
+            ax=_axes_in(fig),
         )
+        return ax.figure
 
-    def visualize_prevalence(self, *, ax: Axes | None = None) -> Axes:
-        """Bars of each topic's mean share of the training questions.
+    def visualize_prevalence(self, *, fig: Figure | SubFigure | None = None) -> Figure | SubFigure:
+        """Bars of each topic's mean share of the training questions, largest on top.
+
+        Returns
+        -------
+        Figure or SubFigure
+            The bars are on ``fig.axes[0]``.
 
         Examples
         --------
-        >>> ax = tagger.visualize_prevalence()
-        >>> len(ax.patches)  # a bar per topic
+        >>> fig = tagger.visualize_prevalence()
+        >>> len(fig.axes[0].patches)  # a bar per topic
         6
         """
         from ..viz import plot_topic_prevalence
 
-        return plot_topic_prevalence(
-            self.topic_view().doc_topic, topic_labels=self.topic_labels(), ax=ax
+        ax = plot_topic_prevalence(
+            self.topic_view().doc_topic, topic_labels=self.topic_labels(), ax=_axes_in(fig)
         )
+        return ax.figure
 
     def visualize_over_time(
         self,
@@ -291,43 +333,122 @@ class VisualizeMixin:
         *,
         topics: Sequence[int] | None = None,
         top: int = 8,
-        min_questions: int = 1,
-        ax: Axes | None = None,
-    ) -> Axes:
-        """Lines of topic shares of the training questions per period.
+        min_questions: int = 50,
+        smooth: int = 1,
+        fig: Figure | SubFigure | None = None,
+    ) -> Figure | SubFigure:
+        """Lines of topic shares of the training questions per period, over their counts.
+
+        Grey bars along the bottom give each period's number of dated
+        questions. Periods with fewer than ``min_questions`` (hatched) and
+        periods without questions are gaps: the lines break there rather
+        than join distant periods.
 
         Parameters
         ----------
         freq : str, default="Y"
-            ``"Y"`` (years), ``"M"`` (months) or another pandas period alias.
+            ``"Y"`` (years), ``"Q"`` (quarters), ``"M"`` (months) or another
+            pandas period alias.
         topics : sequence of int, optional
             Topics to draw; by default the ``top`` most prevalent ones.
         top : int, default=8
-        min_questions : int, default=1
-            Leave out periods with fewer dated questions.
-        ax : Axes, optional
+        min_questions : int, default=50
+            Periods with fewer dated questions are left out of the lines.
+            A period of 50 questions still moves a topic of 5 % share by
+            about ±2 points from sampling alone; with fewer, the lines show
+            noise. Lower it (or use a longer ``freq``) on small corpora.
+        smooth : int, default=1
+            Centred moving average over this many periods (weighted by
+            their question counts, never across a gap).
+        fig : Figure or SubFigure, optional
+            Empty figure to draw into; a new one by default.
 
         Returns
         -------
-        Axes
-            One line per topic, labelled ``"<topic>: <tags>"``.
+        Figure or SubFigure
+            ``fig.axes[0]`` has one line per topic, labelled
+            ``"<topic>: <label>"``; the count bars are on its twin.
+
+        Raises
+        ------
+        ParameterError
+            No period has ``min_questions`` dated questions.
 
         Examples
         --------
-        >>> ax = tagger.visualize_over_time("Y", top=3)
-        >>> [line.get_label() for line in ax.get_lines()]
+        >>> fig = tagger.visualize_over_time("Y", top=3, min_questions=10)
+        >>> [line.get_label() for line in fig.axes[0].get_lines()]
         ['1: javascript, jquery, ajax', '0: pandas, python, dataframe', '5: mysql, sql, join']
         """
         from ..viz import plot_topic_trend
 
-        shares = self.topic_prevalence_over_time(freq, min_questions=min_questions)
+        # All periods, so that the bars show those below min_questions too.
+        shares = self.topic_prevalence_over_time(freq, min_questions=1)
+        counts = shares.attrs["n_questions"]
         if topics is None:
             topics = self._prevalent_topics(top)
         labels = self.topic_labels()
-        chosen = [f"{k}: {labels[k]}" for k in topics]
         shares = shares[list(topics)]
-        shares.columns = chosen
-        return plot_topic_trend(shares, ax=ax)
+        shares.columns = [f"{k}: {labels[k]}" for k in topics]
+        # the x axis says what a period is
+        shares.index.name = _PERIOD_NAMES.get(str(freq).upper().rstrip("SE"), "period")
+        ax = plot_topic_trend(
+            shares, counts=counts, min_questions=min_questions, smooth=smooth, ax=_axes_in(fig)
+        )
+        return ax.figure
+
+    def visualize_drift(
+        self,
+        reference_questions,
+        new_questions,
+        *,
+        top: int = 12,
+        random_state: int | None = 0,
+        fig: Figure | SubFigure | None = None,
+    ) -> Figure | SubFigure:
+        """Bars of the topics whose share moved most from reference to new questions.
+
+        Draws :func:`topictags.explore.topic_drift` (which gives the numbers):
+        each topic's change of share with its 95 % interval, both shares,
+        and in the title the Jensen-Shannon distance against its noise level.
+
+        Parameters
+        ----------
+        reference_questions, new_questions : DataFrame or sequence of str
+            Anything ``transform`` accepts, e.g. the questions the model was
+            fitted on and this month's.
+        top : int, default=12
+            Topics drawn, largest moves first.
+        random_state : int, optional
+            Seed of the noise level's split of the reference set.
+        fig : Figure or SubFigure, optional
+            Empty figure to draw into; a new one by default.
+
+        Returns
+        -------
+        Figure or SubFigure
+            The bars are on ``fig.axes[0]``.
+
+        Examples
+        --------
+        >>> old = questions[questions.creation_date < "2011"]
+        >>> new = questions[questions.creation_date >= "2011"]
+        >>> fig = tagger.visualize_drift(old, new, top=4)
+        >>> len(fig.axes[0].patches), fig.axes[0].get_title().splitlines()[0]
+        (4, 'Topic drift: Jensen-Shannon distance 0.213')
+        """
+        from ..explore import topic_drift
+        from ..viz import plot_topic_drift
+
+        drift = topic_drift(self, reference_questions, new_questions, random_state=random_state)
+        ax = plot_topic_drift(
+            drift.topics,
+            distance=drift.distance,
+            baseline_distance=drift.baseline_distance,
+            top=top,
+            ax=_axes_in(fig),
+        )
+        return ax.figure
 
     # -- tables ---------------------------------------------------------------
     def topic_prevalence_over_time(
