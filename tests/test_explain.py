@@ -153,6 +153,12 @@ def test_only_words_that_name_a_tag_are_reported(taggers, export):
     assert explanation.not_candidates == []
     # the word is found in the body's raw text, markup removed
     assert tagger.explain_tags("<p>Run it in <b>Docker</b></p>").not_candidates == [("docker", 2)]
+    # ... but not in a code block, and with a title, in the title only (as named_tags measures)
+    assert tagger.explain_tags("<p>Run it</p><pre><code>docker run x</code></pre>").not_candidates \
+        == []
+    frame = pd.DataFrame({"title": ["Run it in a container", "Docker run exits"],
+                          "body": ["<p>with docker</p>", "<p>at once</p>"]})
+    assert [e.not_candidates for e in tagger.explain_tags(frame)] == [[], [("docker", 2)]]
 
 
 def test_named_tags_need_the_titles_that_say_them_to_carry_them():

@@ -25,7 +25,8 @@ Two warnings say when a suggestion should not be trusted:
   whatever those words' topics lean to. Three is a short title's worth (a
   Stack Overflow title alone has about five known terms after cleaning); it
   flags titles such as ``"Docker error"`` and leaves ordinary questions alone.
-- **not a candidate**: a word of the question names a tag that training
+- **not a candidate**: a word of the question's title (of its text, code
+  blocks left out, when it has no title) names a tag that training
   questions use when they say that word, but that tag is not one of the
   ``n_tags`` candidates, so it can never be suggested (``"Docker container
   cannot connect to localhost"`` when ``docker`` is not among the
@@ -80,6 +81,7 @@ MIN_TAG_MENTIONS = 2
 # punctuation tags use inside a name (c#, c++, node.js, ruby-on-rails).
 _WORD = re.compile(r"[a-z0-9][a-z0-9#+.\-]*[a-z0-9#+]|[a-z0-9]")
 _MARKUP = re.compile(r"<[^>]*>")
+_CODE = re.compile(r"<pre\b.*?</pre\s*>", flags=re.DOTALL | re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ class Explanation:
     min_known_terms : int
         The threshold used for ``low_evidence``.
     not_candidates : list of (str, int)
-        Words of the question that name a tag (:func:`named_tags`: the
+        Words of the question's title (of its text, without code blocks,
+        when it has no title) that name a tag (:func:`named_tags`: the
         training questions that say the word tend to carry it) which is not
         a candidate tag, with the number of training questions tagged with
         it, most used first: these tags cannot be suggested.
@@ -366,16 +369,16 @@ def _plain(text: str) -> str:
     return " ".join(html.unescape(_MARKUP.sub(" ", text)).split())
 
 
-def _question_words(text: str, tokens: list[str]) -> set[str]:
-    """The cleaned tokens and the raw lower-case words of a question (tag-name candidates).
+def _question_words(title: str, body: str) -> set[str]:
+    """The raw lower-case words in which a question may name a tag.
 
-    Raw words catch tags the cleaner does not keep whole (rare tags are not
-    protected from lemmatising); one-letter raw words ("a", "x") are left
-    to the cleaned tokens, where a one-letter tag such as ``c`` survives.
+    Its title's words, as :func:`named_tags` measured them on the training
+    titles; for a question given without a title (a plain string), its
+    text without code blocks. A whole body says too much by the way
+    ("http" in a link, "go" in a sentence) to be read as naming tags.
     """
-    words = set(tokens)
-    words.update(w for w in _WORD.findall(text.lower()) if len(w) > 1)
-    return words
+    text = title if title.strip() else _plain(_CODE.sub(" ", body))
+    return set(_WORD.findall(text.lower()))
 
 
 def explain_suggestions(
@@ -448,7 +451,7 @@ def explain_suggestions(
         cols, weights = row.indices, row.data
         by_weight = np.argsort(-weights, kind="stable")
         known = [str(names[cols[j]]) for j in by_weight]
-        words = _question_words(text, documents[i].split())
+        words = _question_words(title, body)
         missing = sorted(
             ((w, named[w]) for w in words if w in named and w not in candidates),
             key=lambda item: (-item[1], item[0]),
