@@ -166,7 +166,7 @@ def test_named_tags_need_the_titles_that_say_them_to_carry_them():
               "Upload with curl", "Join with SQL", "With or without", "Sort with awk"]
     tags = [["docker"], ["docker"], ["python"], ["go"],
             ["curl", "with"], ["sql", "with"], ["c"], ["awk"]]
-    # "docker" and "with": 2 of the 4 titles that say each carry it (half, over a quarter)
+    # "docker" and "with": 2 of the 4 titles that say each carry it (half: the least that counts)
     assert named_tags(titles, tags) == {"docker": 2, "with": 2}
     assert named_tags(titles, tags, min_rate=0.6) == {}
     assert named_tags(titles, tags, min_mentions=3) == {}
