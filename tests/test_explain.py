@@ -259,6 +259,11 @@ def test_readable_text_html_and_json(taggers):
     hostile = tagger.explain_tags("<script>alert(1)</script> pandas merge column")
     page = hostile._repr_html_()
     assert "<script>" not in page and "alert(1)" in page and "<table>" in page
+    one = tagger.explain_tags(QUESTIONS[0], n_topics=1).tags[0]
+    assert abs(one.other) >= 5e-4  # the rest is shown, so the column adds up
+    shown = tagger.explain_tags(QUESTIONS[0], n_topics=1)
+    assert f"{one.other:+.3g}  other topics" in str(shown)
+    assert f"<td><i>other topics</i></td><td>{one.other:+.3g}</td>" in shown._repr_html_()
     blend = taggers["blend"].explain_tags(QUESTIONS[0])
     assert "(sum of the topics' contributions)" in str(blend)
 

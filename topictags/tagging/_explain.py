@@ -211,7 +211,7 @@ class Explanation:
                        f"questions that say {'them' if many else 'it'}, but not among the "
                        f"{self.n_candidates} candidate tags: "
                        f"{'they' if many else 'it'} cannot be suggested (fit with a larger "
-                       "n_tags to make it a candidate)")
+                       f"n_tags to make {'them candidates' if many else 'it a candidate'})")
         return out
 
     def to_dict(self) -> dict:
@@ -258,14 +258,21 @@ class Explanation:
                      f"{' (logit)' if logistic else ''}</th><th>share</th>"
                      "<th>question terms</th></tr>")
         for tag in self.tags:
-            rows = tag.topics or [None]
+            rows: list = list(tag.topics) or [None]
+            if tag.topics and abs(tag.other) >= 5e-4:
+                rows.append("other")  # so that the column adds up, as in str()
             for i, topic in enumerate(rows):
                 head = (f"<td rowspan='{len(rows)}'>{e(tag.tag)}</td>"
                         f"<td rowspan='{len(rows)}'>{tag.score:.3f}"
-                        + (f"<br><small>bias {tag.bias:+.2f}</small>" if logistic else "")
+                        + (f"<br><small>logit {tag.logit:+.2f} = topics + bias "
+                           f"{tag.bias:+.2f}</small>" if logistic else "")
                         + "</td>") if i == 0 else ""
                 if topic is None:
                     parts.append(f"<tr>{head}<td colspan='4'>-</td></tr>")
+                    continue
+                if topic == "other":
+                    parts.append(f"<tr>{head}<td><i>other topics</i></td>"
+                                 f"<td>{tag.other:+.3g}</td><td></td><td></td></tr>")
                     continue
                 terms = ", ".join(e(t) for t, _ in topic.terms)
                 parts.append(
