@@ -79,6 +79,52 @@ def test_suggest_arguments_and_stdin(workdir):
     assert result.stderr == ""  # quiet when piped
 
 
+def test_suggest_explain_text_and_json(workdir):
+    texts = ["pandas dataframe merge column", "mysql"]
+    plain = run("suggest", "--model", MODEL, "--json", *texts, cwd=workdir)
+    result = run("suggest", "--model", MODEL, "--explain", *texts, cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.strip().split("\n\n")
+    assert len(blocks) == 2 and blocks[0].splitlines()[0] == texts[0]
+    first = json.loads(plain.stdout.splitlines()[0])
+    assert f"  {first['tags'][0]}  {first['scores'][0]:.3f} = sigmoid(" in blocks[0]
+    assert re.search(r"^    \+\S+  topic \d+ \(.*\) <- ", blocks[0], flags=re.MULTILINE)
+    assert "little evidence: only 1 known term (mysql)" in blocks[1]
+    result = run("suggest", "--model", MODEL, "--explain", "--json", *texts, cwd=workdir)
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [[t["tag"] for t in r["tags"]] for r in records] == [
+        json.loads(line)["tags"] for line in plain.stdout.splitlines()
+    ]
+    tag = records[0]["tags"][0]
+    parts = sum(t["contribution"] for t in tag["topics"]) + tag["other"] + tag["bias"]
+    assert tag["logit"] == pytest.approx(parts)
+    assert records[1]["low_evidence"] and not records[0]["low_evidence"]
+
+
+def test_suggest_threshold(workdir):
+    result = run("suggest", "--model", MODEL, "--json", "--k", "4", "pandas dataframe merge",
+                 cwd=workdir)
+    scores = json.loads(result.stdout)["scores"]
+    assert len(scores) == 4
+    cut = (scores[1] + scores[2]) / 2  # two tags above it
+    for extra in ((), ("--explain",)):
+        result = run("suggest", "--model", MODEL, "--json", "--k", "4", "--threshold", str(cut),
+                     *extra, "pandas dataframe merge", cwd=workdir)
+        assert result.returncode == 0, result.stderr
+        assert len(json.loads(result.stdout)["tags"]) == 2
+
+
+def test_suggest_explain_needs_a_topic_model(workdir, tmp_path):
+    import topictags as tt
+
+    tt.MostFrequentTagger().fit(make_questions(20)).save(tmp_path / "mf.topictags")
+    result = run("suggest", "--model", str(tmp_path / "mf.topictags"), "--explain", "x",
+                 cwd=workdir)
+    assert result.returncode == 1
+    assert "--explain needs a topic model" in result.stderr
+    assert "MostFrequentTagger" in result.stderr
+
+
 def test_evaluate_json(workdir):
     result = run("evaluate", "--model", MODEL, "test.csv", "--json", cwd=workdir)
     assert result.returncode == 0, result.stderr

@@ -93,7 +93,21 @@ def _suggest(args) -> None:
 
     model = tt.load(args.model)
     texts = args.text if args.text else [line.rstrip("\n") for line in sys.stdin]
-    tags, scores = model.suggest_tags(texts, args.k, return_scores=True)
+    if args.explain:
+        if not hasattr(model, "explain_tags"):
+            raise _Failure(
+                f"--explain needs a topic model; {args.model} holds a "
+                f"{type(model).__name__}: drop --explain, or fit one with 'topictags fit'"
+            )
+        explanations = model.explain_tags(texts, args.k, threshold=args.threshold)
+        for explanation in explanations:
+            if args.json:
+                print(json.dumps(explanation.to_dict(), ensure_ascii=False))
+            else:
+                print(explanation, end="\n\n")
+        return
+    tags, scores = model.suggest_tags(texts, args.k, threshold=args.threshold,
+                                      return_scores=True)
     for text, question_tags, question_scores in zip(texts, tags, scores):
         if args.json:
             record = {"text": text, "tags": question_tags,
@@ -291,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="model file written by 'fit'")
     p.add_argument("text", nargs="*", help="question texts; none: one question per stdin line")
     k_option(p)
+    p.add_argument("--threshold", type=float, default=None, metavar="SCORE",
+                   help="only tags scoring at least SCORE (with --k, at most k of them)")
+    p.add_argument("--explain", action="store_true",
+                   help="say why: per tag its score, the topics that carried it and the "
+                   "question's terms behind them; warn on little evidence and on tag names "
+                   "that are not candidate tags (topic models only)")
     p.add_argument("--json", action="store_true", help="one JSON object per question")
 
     p = add("evaluate", _evaluate, "Score a saved model on labelled test questions.")

@@ -2,6 +2,7 @@
 
 from ._base import BaseTagger, tag_vocabulary
 from ._baseline import MostFrequentTagger
+from ._explain import Explanation, TagExplanation, TopicContribution, topic_contributions
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._supervised import SupervisedTagger
 from ._topic_tagger import TopicTagger
@@ -9,12 +10,16 @@ from ._topic_tagger import TopicTagger
 __all__ = [
     "MAPPINGS",
     "BaseTagger",
+    "Explanation",
     "MostFrequentTagger",
     "SupervisedTagger",
+    "TagExplanation",
+    "TopicContribution",
     "TopicTagger",
     "blend",
     "cooccurrence_mapping",
     "lexical_mapping",
     "logistic_mapping",
     "tag_vocabulary",
+    "topic_contributions",
 ]

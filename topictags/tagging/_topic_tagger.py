@@ -9,10 +9,19 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from .._validation import Interval, Options, normalize_rows, validate_params
+from .._validation import (
+    Interval,
+    Options,
+    check_positive_int,
+    check_value,
+    normalize_rows,
+    validate_params,
+)
+from ..corpus import as_texts
 from ..errors import ParameterError
 from ..models import TopicModel
 from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
+from ._explain import MIN_KNOWN_TERMS, Explanation, explain_suggestions
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._reduce import (
     TopicView,
@@ -507,6 +516,106 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         else:
             scores = theta @ self.topic_tag_
         return scores, evidence
+
+    def suggest_tags(
+        self,
+        X: TextInput,
+        k: int | None = 3,
+        *,
+        threshold: float | None = None,
+        return_scores: bool = False,
+        explain: bool = False,
+    ):
+        """Suggested tags of one question or of a batch, optionally explained.
+
+        As :meth:`BaseTagger.suggest_tags <topictags.tagging.BaseTagger.suggest_tags>`;
+        with ``explain=True``, :meth:`explain_tags` (the same tags, with why).
+
+        Parameters
+        ----------
+        X, k, threshold, return_scores : see ``BaseTagger.suggest_tags``
+        explain : bool, default=False
+            Return an :class:`~topictags.tagging.Explanation` per question
+            (its ``tags`` hold the scores) instead of tag lists.
+
+        Returns
+        -------
+        list of str, list of lists, a (tags, scores) pair, or Explanation(s)
+
+        Examples
+        --------
+        >>> explanation = tagger.suggest_tags("Undo a git commit", k=2, explain=True)
+        >>> [t.tag for t in explanation.tags] == tagger.suggest_tags("Undo a git commit", k=2)
+        True
+        """
+        if not explain:
+            return super().suggest_tags(X, k, threshold=threshold, return_scores=return_scores)
+        if return_scores:
+            raise ParameterError(
+                "explain=True already gives each tag's score (Explanation.tags[i].score): "
+                "drop return_scores"
+            )
+        return self.explain_tags(X, k, threshold=threshold)
+
+    def explain_tags(
+        self,
+        X: TextInput,
+        k: int | None = 3,
+        *,
+        threshold: float | None = None,
+        n_topics: int = 3,
+        n_terms: int = 3,
+        min_known_terms: int = MIN_KNOWN_TERMS,
+    ) -> Explanation | list[Explanation]:
+        """Why each tag is suggested, and what the tagger could not see.
+
+        Per suggested tag: its score, the topics that carried it (for the
+        non-negative mappings ``theta_k * M[k, t]``, summing to the score;
+        for ``"logistic"`` ``sqrt(theta_k) * W[k, t]``, summing with the
+        tag's bias to the logit) and the question's terms that drove each
+        topic (term weight in the document x topic-term probability).
+        Warnings: fewer than ``min_known_terms`` known terms (little
+        evidence), and tag names in the question that are not candidate
+        tags. The maths: :mod:`topictags.tagging._explain`.
+
+        Parameters
+        ----------
+        X : str, list of str, Series or DataFrame
+            As in :meth:`suggest_tags`.
+        k, threshold : as in :meth:`suggest_tags`
+            The explained tags are the ones ``suggest_tags`` returns.
+        n_topics : int, default=3
+            Topics listed per tag (the rest are summed in ``other``).
+        n_terms : int, default=3
+            Question terms listed per topic.
+        min_known_terms : int, default=3
+            Fewer distinct in-vocabulary terms than this: ``low_evidence``.
+
+        Returns
+        -------
+        Explanation, or list of Explanation for a batch
+            Printable (``str``), shown as a table in notebooks, and
+            ``to_dict()`` for JSON.
+
+        Examples
+        --------
+        >>> explanation = tagger.explain_tags("Undo a git commit", k=1)
+        >>> explanation.tags[0].tag, explanation.low_evidence
+        ('git', False)
+        """
+        self.check_is_fitted()
+        if k is None and threshold is None:
+            raise ParameterError("give k, threshold or both")
+        check_value(k, "k", [Interval(numbers.Integral, 1, None), None])
+        for name, value in (("n_topics", n_topics), ("n_terms", n_terms),
+                            ("min_known_terms", min_known_terms)):
+            check_positive_int(value, name)
+        titles, bodies, single = as_texts(X)
+        out = explain_suggestions(
+            self, titles, bodies, k=k, threshold=threshold, n_topics=n_topics,
+            n_terms=n_terms, min_known_terms=min_known_terms,
+        )
+        return out[0] if single else out
 
     # -- exploration --------------------------------------------------------------
     def topic_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
