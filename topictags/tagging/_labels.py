@@ -10,9 +10,12 @@ A label reads ``"file, directory, csv | git?, linux, windows?"``:
 - **Terms** (before ``|``): the topic's ``n_terms`` most *relevant* terms,
   ranked as pyLDAvis ranks them (Sievert & Shirley, 2014), with
   ``relevance(w | k) = λ log p(w | k) + (1 - λ) log(p(w | k) / p(w))``,
-  ``p(w | k)`` the topic's term distribution, ``p(w)`` the corpus frequency of
-  the term, ``λ = 0.6`` (the value the paper found best). The terms are what
-  the pyLDAvis page lists for the topic at that λ.
+  ``p(w | k)`` the topic's term distribution, ``p(w)`` the term's frequency,
+  ``λ = 0.6`` (the value the paper found best). Like pyLDAvis, ``p(w)`` is
+  the frequency the model implies, ``Σ_k p(k) p(w | k)`` with ``p(k)`` the
+  topics' shares of the training tokens (pyLDAvis replaces the corpus counts
+  it is given by this, LDAvis pull request 41), so the terms are exactly what
+  the pyLDAvis page lists first for the topic at that λ.
 - **Tags** (after ``|``): the ``n_tags`` tags the topic maps to most strongly
   in the mapping the tagger suggests with (only positive weights), each with
   its **share**: the part of the topic's training questions that carry the
@@ -70,6 +73,7 @@ __all__ = [
     "TopicLabel",
     "broad_limit",
     "label_topics",
+    "model_term_frequency",
     "name_lift",
     "relevant_terms",
     "tag_shares",
@@ -129,6 +133,26 @@ def term_relevance(
     p_w = _term_proportions(term_frequency, phi.shape[1])
     log_phi = np.log(phi)
     return lambda_ * log_phi + (1.0 - lambda_) * (log_phi - np.log(p_w))
+
+
+def model_term_frequency(
+    topic_term: np.ndarray, doc_topic: np.ndarray, doc_lengths: np.ndarray
+) -> np.ndarray:
+    """Term frequencies implied by the model, as pyLDAvis computes them for its page.
+
+    ``Σ_k n_k p(w | k)``, with ``n_k = Σ_d θ_dk len_d`` the topic's tokens
+    (``θ`` each document's normalised mixture). pyLDAvis's ``prepare`` uses
+    these, not the corpus counts it is given, for ``p(w)`` in relevance.
+
+    Returns
+    -------
+    ndarray of shape (n_terms,)
+    """
+    phi = normalize_rows(np.asarray(topic_term, dtype=np.float64)) + _EPS
+    phi /= phi.sum(axis=1, keepdims=True)
+    theta = normalize_rows(np.asarray(doc_topic, dtype=np.float64))
+    tokens = theta.T @ np.asarray(doc_lengths, dtype=np.float64)
+    return tokens @ phi
 
 
 def relevant_terms(
@@ -396,7 +420,12 @@ def label_topics(
     topic_tag = np.asarray(view.topic_tag, dtype=np.float64)
     n_shown = doc_topic.shape[1]
 
-    term_order = relevant_terms(components, frequency, n_terms, lambda_)
+    # p(w) as on the pyLDAvis page (model frequencies); the tags' name lift
+    # below compares with the corpus counts.
+    implied = model_term_frequency(components, doc_topic, tagger.doc_lengths_)
+    if implied.sum() <= 0:  # no training token: fall back on the corpus counts
+        implied = frequency
+    term_order = relevant_terms(components, implied, n_terms, lambda_)
     # The mapped tags: strongest first, positive weights only (a logistic
     # coefficient <= 0 points away from the tag).
     tag_order = np.argsort(-topic_tag, axis=1, kind="stable")[:, :n_tags]
