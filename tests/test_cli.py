@@ -184,7 +184,7 @@ def test_report_numbers_are_formatted_for_people(report):
     page = report.read_text(encoding="utf-8")
     comparison = _table_after(page, '<h2 id="comparison">')
     assert [row[0] for row in comparison][-1] == "most-frequent"
-    for model, jaccard, precision, recall, f1, n, fit, speed in comparison:
+    for _model, jaccard, precision, recall, f1, n, fit, speed in comparison:
         for score in (jaccard, precision, recall, f1):
             assert re.fullmatch(r"[01]\.\d{3}", score), score
         assert re.fullmatch(r"\d{1,3}(,\d{3})*", n), n  # a count, no decimals

@@ -70,7 +70,7 @@ def test_circles_table_and_picker_use_the_models_numbers(tagger, page):
     numbers = re.findall(r'<text class="txt"[^>]*>(\d+)</text>', dom)
     assert sorted(numbers) == ["0", "1", "2", "3"]
     # the table: most prevalent first, by the tagger's prevalence (as the charts)
-    rows = re.findall(rf'<tr data-page="(\d+)"[^>]*><td>(\d+)</td><td>[\d.]+%</td><td>(.*?)</td>',
+    rows = re.findall(r'<tr data-page="(\d+)"[^>]*><td>(\d+)</td><td>[\d.]+%</td><td>(.*?)</td>',
                       dom)
     prevalence = tagger.topic_view().doc_topic.mean(axis=0)
     assert [int(k) for _, k, _ in rows] == list(np.argsort(-prevalence, kind="stable"))
@@ -107,8 +107,8 @@ def test_hovered_and_picked_topics(tagger, tmp_path):
     fragment = tagger.show_ldavis().data
     visid = visid_of(fragment)
     hover = (
-        "<script>document.getElementById('%s-topic2')"
-        ".dispatchEvent(new MouseEvent('mouseover'));</script>" % visid
+        f"<script>document.getElementById('{visid}-topic2')"
+        ".dispatchEvent(new MouseEvent('mouseover'));</script>"
     )
     path = tmp_path / "hover.html"
     path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
@@ -120,8 +120,8 @@ def test_hovered_and_picked_topics(tagger, tmp_path):
     assert "Most Relevant Terms for Topic 1 (" in dom
 
     pick = (
-        "<script>var p = document.getElementById('%s-picker'); p.value = '4';"
-        "p.dispatchEvent(new Event('change'));</script>" % visid
+        f"<script>var p = document.getElementById('{visid}-picker'); p.value = '4';"
+        "p.dispatchEvent(new Event('change'));</script>"
     )
     path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
                     f"{fragment}{pick}</body></html>", encoding="utf-8")
