@@ -153,10 +153,8 @@ def screenshot(
     RuntimeError
         No Chromium, or it failed or wrote no picture.
 
-    Examples
-    --------
-    >>> screenshot("topics.html", "topics.png", width=900)  # needs Chromium  # doctest: +SKIP
-    PosixPath('topics.png')
+    For example ``screenshot("topics.html#topic=3&lambda=0.6&term=",
+    "topics.png", width=900)`` pictures LDAvis's topic 3 in a 900 px window.
     """
     output = Path(output).resolve()
     _, err, code, url = _chromium(
