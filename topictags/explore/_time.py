@@ -229,7 +229,7 @@ def topic_drift(
     >>> round(drift.distance, 2), round(drift.baseline_distance, 2)
     (0.21, 0.22)
     >>> drift.topics.loc[0, "label"]  # the topic that moved most
-    'jquery, attribute, datum | jquery, javascript, ajax'
+    'jquery, element, selector | jquery, javascript, ajax'
     """
     ref_mean, ref_rows = _mean_mixture(tagger, reference_questions, "reference_questions")
     new_mean, new_rows = _mean_mixture(tagger, new_questions, "new_questions")

@@ -365,8 +365,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         >>> reduced.topics(n_terms=3)[["topic", "members"]].to_dict("list")
         {'topic': [0, 1, 2], 'members': [[0, 5], [1, 3, 4], [2]]}
         >>> reduced.topic_labels()  # doctest: +NORMALIZE_WHITESPACE
-        ['mysql, table, row | pandas, mysql, sql',
-         'python, list, function | jquery?, javascript?, css? (weak)',
+        ['row, table, join | pandas, mysql, sql',
+         'python, list, div | jquery?, javascript?, css? (weak)',
          'git, commit, branch | git, github, git-merge']
         >>> text = "How do I merge two DataFrames on a column?"
         >>> reduced.suggest_tags(text, k=3) == tagger.suggest_tags(text, k=3)

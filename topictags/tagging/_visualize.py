@@ -76,7 +76,7 @@ class VisualizeMixin:
         --------
         >>> tagger.topic_labels()[:2]  # doctest: +NORMALIZE_WHITESPACE
         ['pandas, dataframes, dataframe | pandas, dataframe, python',
-         'jquery, attribute, datum | jquery, javascript, ajax']
+         'jquery, element, selector | jquery, javascript, ajax']
         """
         return [label.text for label in self.topic_label_details(n_terms, n_tags,
                                                                   lambda_=lambda_)]
@@ -108,7 +108,7 @@ class VisualizeMixin:
 
         >>> group = tagger.reduce_topics(3).topic_label_details()[1]
         >>> group.text
-        'python, list, function | jquery?, javascript?, css? (weak)'
+        'python, list, div | jquery?, javascript?, css? (weak)'
         >>> group.tags[0].reason  # doctest: +NORMALIZE_WHITESPACE
         "the topic's terms use its name 1.0x as often as the corpus (support from 2x);
         39% of the topic's questions carry it against 20% of all (odds ratio 2.5;
@@ -281,7 +281,7 @@ class VisualizeMixin:
         --------
         >>> fig = tagger.visualize_terms(top=4)
         >>> len(fig.axes), fig.axes[0].get_title(loc="left")  # most prevalent topic first
-        (4, '1: jquery, attribute, datum | jquery, javascript, ajax')
+        (4, '1: jquery, element, selector | jquery, javascript, ajax')
         """
         from ..viz import plot_top_terms
 
@@ -381,9 +381,9 @@ class VisualizeMixin:
         --------
         >>> ax = tagger.visualize_over_time("Y", top=3)
         >>> [line.get_label() for line in ax.get_lines()]  # doctest: +NORMALIZE_WHITESPACE
-        ['1: jquery, attribute, datum | jquery, javascript, ajax',
+        ['1: jquery, element, selector | jquery, javascript, ajax',
          '0: pandas, dataframes, dataframe | pandas, dataframe, python',
-         '5: mysql, table, query | mysql, sql, join']
+         '5: table, mysql, query | mysql, sql, join']
         """
         from ..viz import plot_topic_trend
 
