@@ -196,23 +196,100 @@ def test_report_is_self_contained_and_escaped(report):
     page = report.read_text()
     assert HOSTILE_TAG not in page and "&lt;img/src=x/onerror=alert(1)&gt;" in page
     assert 'src="http' not in page and "<link" not in page
-    assert page.count('src="data:image/png;base64,') == 4
-    for heading in ("Corpus", "Comparison", "Topics (NMF)"):
-        assert f"<h2>{heading}</h2>" in page
+    # the comparison, and three charts for each of NMF and LDA
+    assert page.count('src="data:image/png;base64,') == 7
+    for heading in ("Corpus", "Comparison", "Topics (NMF)", "Topics (LDA)",
+                    "Example suggestions"):
+        assert re.search(rf'<h2 id="[a-z-]+">{re.escape(heading)}</h2>', page)
     # The only links: representative training questions, on their own site
     # (these questions come without a site: Stack Overflow).
-    hrefs = re.findall(r'href="([^"]*)"', page)
+    hrefs = [h for h in re.findall(r'href="([^"]*)"', page)
+             if not h.startswith("#") and not h.endswith("-topics.html")]
     assert len(hrefs) >= 4  # at least one per topic
     ids = {int(h.rsplit("/", 1)[1]) for h in hrefs}
     assert all(re.fullmatch(r"https://stackoverflow\.com/questions/\d+", h) for h in hrefs)
-    assert ids <= set(range(1000, 1150))  # training questions (make_questions ids)
-    # The topic table labels topics as TopicTagger.topic_labels does.
-    assert '<th scope="col">label</th>' in page
+    # training questions (representative) and test questions (examples)
+    assert ids <= set(range(1000, 1200))  # make_questions ids: 150 train, 50 test
+    # The topic tables label topics as TopicTagger.topic_labels does.
+    assert '<th scope="col">terms</th>' in page
+
+
+def _table_after(page: str, heading: str) -> list[list[str]]:
+    """The cells of the first table after ``heading``, one list per body row."""
+    part = page.split(heading, 1)[1]
+    body = re.search(r"<tbody>(.*?)</tbody>", part, re.DOTALL)[1]
+    return [
+        [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+         for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
+    ]
+
+
+def test_report_numbers_are_formatted_for_people(report):
+    # Issue 11 part 7: counts were "4000.00", speeds "5.210075e+02".
+    page = report.read_text(encoding="utf-8")
+    comparison = _table_after(page, '<h2 id="comparison">')
+    assert [row[0] for row in comparison][-1] == "most-frequent"
+    for _model, jaccard, precision, recall, f1, n, fit, speed in comparison:
+        for score in (jaccard, precision, recall, f1):
+            assert re.fullmatch(r"[01]\.\d{3}", score), score
+        assert re.fullmatch(r"\d{1,3}(,\d{3})*", n), n  # a count, no decimals
+        assert re.fullmatch(r"\d+\.\d{1,2} s|\d+ min \d+ s", fit), fit
+        assert re.fullmatch(r"\d{1,3}(,\d{3})* questions/s|\d\.\d questions/s", speed), speed
+    stats = dict((row[0], row[1]) for row in _table_after(page, '<h2 id="corpus">'))
+    assert stats["training questions"] == "150" and stats["test questions"] == "50"
+    assert re.fullmatch(r"\d\.\d\d", stats["mean tags per question"])
+    assert not re.search(r"\d\.\d+e[+-]\d", page.split("<img", 1)[0])  # no 5.21e+02
+
+
+def test_report_shows_nmf_and_lda_topics_by_prevalence_with_their_ldavis_pages(report):
+    page = report.read_text(encoding="utf-8")
+    for method in ("nmf", "lda"):
+        rows = _table_after(page, f'<h2 id="topics-{method}">')
+        assert sorted(int(row[0]) for row in rows) == [0, 1, 2, 3]
+        shares = [float(row[1].rstrip("%")) for row in rows]
+        assert shares == sorted(shares, reverse=True)  # most prevalent first
+        target = f"report-{method}-topics.html"
+        assert f'<a href="{target}">' in page
+        assert (report.parent / target).is_file()
+        linked = (report.parent / target).read_text(encoding="utf-8")
+        assert "<script src=" not in linked and 'id="topictags-ldavis-' in linked
+    examples = page.split('<h2 id="examples">', 1)[1]
+    assert examples.count('class="example"') == 5
+    for name in ("nmf-4-blend", "lda-4-blend", "supervised-svm"):
+        assert examples.count(f"<td>{name}</td>") == 5
+
+
+def test_report_number_formats():
+    from topictags.cli._report import _count, _seconds, _speed
+
+    assert _count(4000) == "4,000" and _count(4000.0) == "4,000"
+    assert _seconds(12.34) == "12.3 s" and _seconds(0.04) == "0.04 s"
+    assert _seconds(106.2) == "1 min 46 s" and _seconds(float("nan")) == "–"
+    assert _speed(521.0075) == "521 questions/s" and _speed(5.21) == "5.2 questions/s"
+    assert _speed(503310.4) == "503,310 questions/s"
+
+
+def test_report_explains_suggestions_when_a_tagger_can():
+    # The hook for suggest_tags(..., explain=True): used when the tagger takes it.
+    from topictags.cli._report import _explanation
+
+    class Plain:
+        def suggest_tags(self, X, k=3):
+            return ["a"]
+
+    class Explaining:
+        def suggest_tags(self, X, k=3, explain=False):
+            return type("E", (), {"summary": "pandas: topic 3 (merge, column)"})()
+
+    assert _explanation(Plain(), "text", 3) is None
+    assert _explanation(Explaining(), "text", 3) == "pandas: topic 3 (merge, column)"
 
 
 def _labels_on_page(page: str) -> list[str]:
-    rows = re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>(.*?)</td></tr>", page)
-    return [html.unescape(label) for _, _, label in rows]
+    """The labels of the page's topic picker, in model order."""
+    options = re.findall(r'<option value="[1-9]\d*">(\d+): (.*?)</option>', page)
+    return [html.unescape(label) for _, label in sorted(options, key=lambda o: int(o[0]))]
 
 
 def test_explore_labels_topics_as_the_tagger_does(tmp_path, monkeypatch):
@@ -240,7 +317,7 @@ def test_explore_labels_topics_as_the_tagger_does(tmp_path, monkeypatch):
         "nmf", n_topics=5, n_tags=8, mapping="logistic", min_df=1, random_state=0
     ).fit(questions)
     labels = tagger.topic_labels()
-    assert any(label.startswith("terms: ") for label in labels)  # the case at stake
+    assert any(label.endswith(" | no tag") for label in labels)  # the case at stake
     tagger.save(tmp_path / MODEL)
     result = run("explore", "--model", MODEL, "-o", "explore", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -262,7 +339,11 @@ def test_explore_labels_topics_as_the_tagger_does(tmp_path, monkeypatch):
         monkeypatch.setattr(viz, name, spy(getattr(viz, name)))
     _report._charts(tagger)
     assert seen == [labels] * 3
-    assert _report._topic_rows(tagger)["label"].tolist() == labels
+    rows = _report._topic_rows(tagger)
+    terms = {lab.topic: ", ".join(lab.terms) for lab in tagger.topic_label_details()}
+    assert [terms[int(t)] for t in rows["topic"]] == [
+        t.removesuffix(" (weak)") for t in rows["terms"]
+    ]
 
 
 @pytest.mark.browser

@@ -75,19 +75,27 @@ def gensim_lda(train):
 # façade
 
 
-def test_topic_labels_are_top_mapped_tags(nmf):
+def test_topic_labels_are_relevant_terms_then_top_mapped_tags(nmf):
     labels = nmf.topic_labels()
+    details = nmf.topic_label_details()
     assert len(labels) == N_TOPICS
-    for k, label in enumerate(labels):
-        assert label == ", ".join(t for t, _ in nmf.topic_tags(k, 3))
+    for k, (label, detail) in enumerate(zip(labels, details, strict=True)):
+        terms, tags = label.split(" | ")
+        assert terms == ", ".join(detail.terms) and len(detail.terms) == 3
+        # the tags are the mapping's strongest, in its order, "?" on weak ones
+        assert [t.tag for t in detail.tags] == [t for t, _ in nmf.topic_tags(k, 3)]
+        assert tags.removesuffix(" (weak)") == ", ".join(
+            t.tag + "?" * t.weak for t in detail.tags
+        )
     # every theme shows up in some label
-    assert {"pandas", "jquery", "css", "mysql"} <= {t for lab in labels for t in lab.split(", ")}
+    shown = {t.rstrip("?") for lab in labels for t in lab.split(" | ")[1].split(", ")}
+    assert {"pandas", "jquery", "css", "mysql"} <= shown
 
 
-def test_topic_labels_fall_back_to_terms_without_positive_tags(nmf):
+def test_topic_labels_without_positive_tags_say_no_tag(nmf):
     logistic = nmf.with_mapping("logistic")
     logistic.topic_tag_ = -np.abs(logistic.topic_tag_)  # no topic points to any tag
-    assert all(label.startswith("terms: ") for label in logistic.topic_labels())
+    assert all(label.endswith(" | no tag") for label in logistic.topic_labels())
 
 
 @pytest.mark.parametrize("name", ["nmf", "lda", "gensim_lda"])
@@ -437,8 +445,12 @@ def test_topic_browser_builds_and_reacts(nmf):
     dropdown, topic_pane, text, question_pane = browser.children
     assert isinstance(dropdown, ipywidgets.Dropdown) and isinstance(text, ipywidgets.Text)
     labels = nmf.topic_labels()
-    assert [value for _, value in dropdown.options] == list(range(N_TOPICS))
-    assert dropdown.options[1][0] == f"1: {labels[1]}"
+    # most prevalent first, numbered as in the model, labelled as everywhere
+    prevalence = nmf.topic_view().doc_topic.mean(axis=0)
+    assert [value for _, value in dropdown.options] == list(np.argsort(-prevalence, kind="stable"))
+    assert dict((v, text) for text, v in dropdown.options)[1] == f"1: {labels[1]}"
+    assert dropdown.value == dropdown.options[0][1]
+    assert "Label" in topic_pane.value
     assert "Top terms" in topic_pane.value and "stackoverflow.com/questions/" in topic_pane.value
 
     dropdown.value = 2

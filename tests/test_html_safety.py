@@ -187,4 +187,4 @@ def test_cli_report_runs_no_payload(chromium, report_page, tmp_path, csp):
     body = drawn(dom)
     for tag in EVIL_TAGS:  # the payloads are on the page, as text
         assert html.escape(tag, quote=False) in body
-    assert body.count('src="data:image/png;base64,') == 4
+    assert body.count('src="data:image/png;base64,') == 7  # comparison + 3 per topic model

@@ -84,9 +84,13 @@ def test_page_shows_topic_labels(page_dom):
     for page_topic, label in enumerate(LABELS, start=1):
         # a serialised DOM escapes only &, < and > in text
         text = html.escape(label, quote=False)
-        assert f"<tr><td>{page_topic}</td><td>{page_topic - 1}</td><td>{text}</td>" in body
-    # also as tooltips on the circles
-    assert "<title>tag0, python</title>" in body
+        assert re.search(
+            rf'<tr data-page="{page_topic}"( class="[^"]*")?><td>{page_topic - 1}</td>'
+            rf"<td>[\d.]+%</td><td>{re.escape(text)}</td>",
+            body,
+        )
+    # also as tooltips on the circles, numbered as in the model
+    assert "<title>Topic 0: tag0, python</title>" in body
 
 
 def test_planted_markup_does_not_run(page_dom):

@@ -306,7 +306,10 @@ def test_reduced_topic_browser_and_drift_use_the_groups(tagger, export):
     reduced = tagger.reduce_topics(3)
     browser = reduced.topic_browser()
     dropdown, _, text, pane = browser.children
-    assert [value for _, value in dropdown.options] == [0, 1, 2]
+    # the groups, most prevalent first (as on the pyLDAvis page and in the charts)
+    prevalence = reduced.topic_view().doc_topic.mean(axis=0)
+    assert [value for _, value in dropdown.options] == list(np.argsort(-prevalence, kind="stable"))
+    assert sorted(value for _, value in dropdown.options) == [0, 1, 2]
     text.value = QUESTIONS[0]
     mixture = reduced.view_transform(QUESTIONS[:1])[0]
     best = int(np.argmax(mixture))

@@ -180,8 +180,11 @@ def test_page_shows_escaped_labels_and_title(page):
     assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page  # markupsafe's escapes
     assert "css &amp; html" in page
     assert "<title>&lt;b&gt;Topics&lt;/b&gt;</title>" in page
-    rows = re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>", page)
-    assert rows == [("1", "0"), ("2", "1"), ("3", "2"), ("4", "3")]
+    # (LDAvis's number, the model's number shown), most prevalent first
+    rows = re.findall(r'<tr data-page="(\d+)"><td>(\d+)</td><td>([\d.]+)%</td><td>', page)
+    assert sorted(r[:2] for r in rows) == [("1", "0"), ("2", "1"), ("3", "2"), ("4", "3")]
+    shares = [float(r[2]) for r in rows]
+    assert shares == sorted(shares, reverse=True)
 
 
 def test_page_label_table_follows_sorted_topics(model):
@@ -190,7 +193,7 @@ def test_page_label_table_follows_sorted_topics(model):
     doc_topic[:, 2] += 5.0
     prepared = prepare_ldavis(topic_term, doc_topic, *rest, lambda_step=0.5, sort_topics=True)
     html = ldavis_html(prepared, topic_labels=["a", "b", "c", "d"])
-    assert re.search(r"<tr><td>1</td><td>2</td><td>c</td></tr>", html)
+    assert re.search(r'<tr data-page="1"><td>2</td><td>[\d.]+%</td><td>c</td></tr>', html)
 
 
 def test_page_ids_are_unique_per_call(evil_prepared):
@@ -203,7 +206,7 @@ def test_page_ids_are_unique_per_call(evil_prepared):
 
 def test_page_without_labels(evil_prepared):
     html = ldavis_html(evil_prepared)
-    assert re.findall(r"<tr><td>\d+</td><td>\d+</td></tr>", html)
+    assert re.findall(r'<tr data-page="\d+"><td>\d+</td><td>[\d.]+%</td></tr>', html)
     assert "Label</th>" not in html
 
 
@@ -229,8 +232,12 @@ def test_show_ldavis_returns_notebook_html(evil_prepared):
     assert "Content-Security-Policy" not in shown.data  # ignored outside <head>
     assert EVIL_TERM not in shown.data
     # scoped CSS: the vis's rules must not style the rest of a notebook
+    # (the layout's container query only wraps scoped rules)
     style = re.search(r"<style>(.*?)</style>", shown.data, re.DOTALL)[1]
-    assert all(rule.lstrip().startswith("#topictags-ldavis-") for rule in style.split("}")[:-1])
+    assert "@container" in style
+    flat = re.sub(r"@container[^{]*\{", "", style)
+    rules = [rule for rule in flat.split("}") if rule.strip()]
+    assert rules and all(rule.lstrip().startswith("#topictags-ldavis-") for rule in rules)
 
 
 def test_save_ldavis_refuses_to_overwrite(evil_prepared, tmp_path):
@@ -361,9 +368,8 @@ def test_pages_with_one_or_two_topics(model, n_topics):
     else:  # two points on one axis
         assert np.isclose(mds["x"][0], -mds["x"][1]) and mds["x"][0] != 0
         assert np.allclose(mds["y"], 0.0)
-    assert re.findall(r"<tr><td>(\d+)</td><td>(\d+)</td><td>label", page) == [
-        (str(k + 1), str(k)) for k in range(n_topics)
-    ]
+    rows = re.findall(r'<tr data-page="(\d+)"><td>(\d+)</td><td>[\d.]+%</td><td>label', page)
+    assert sorted(rows) == [(str(k + 1), str(k)) for k in range(n_topics)]
 
 
 # ---------------------------------------------------------------------------
@@ -400,7 +406,7 @@ def test_models_with_one_or_two_topics_make_a_page(small_export, tmp_path, metho
     page = tagger.save_ldavis(tmp_path / "topics.html").read_text(encoding="utf-8")
     assert page_data(page)["mdsDat"]["topics"] == list(range(1, n_topics + 1))
     for page_topic, label in enumerate(tagger.topic_labels(), start=1):
-        assert f"<tr><td>{page_topic}</td><td>{page_topic - 1}</td><td>" in page
+        assert f'<tr data-page="{page_topic}"><td>{page_topic - 1}</td><td>' in page
         assert str(escape(label)) in page
 
 
@@ -457,7 +463,7 @@ def test_question_links_point_to_each_questions_own_site():
 def test_topic_browser_pane_links_to_each_questions_own_site():
     from topictags.explore._widget import topic_pane
 
-    class Tagger:  # the four things a pane reads from a fitted tagger
+    class Tagger:  # the five things a pane reads from a fitted tagger
         def topic_view(self):  # the shown topics' training mixtures
             return SimpleNamespace(doc_topic=np.array([[0.25, 0.75]]))
 
@@ -470,11 +476,16 @@ def test_topic_browser_pane_links_to_each_questions_own_site():
         def representative_questions(self, topic, n):
             return questions_from_three_sites()
 
+        def topic_label_details(self):
+            label = {"label": "ipa, <b>hop</b> | no tag", "tags": []}
+            return [SimpleNamespace(as_dict=lambda: label)] * 2
+
     pane = topic_pane(Tagger(), 1)
     assert "Topic 1 <small>(75.0% of the training questions' weight)</small>" in pane
     assert '<a href="https://beer.stackexchange.com/questions/42"' in pane
     assert '<a href="https://coffee.stackexchange.com/questions/42"' in pane
     assert ">Espresso &lt;crema&gt;</a>" in pane and "&lt;b&gt;hop&lt;/b&gt;" in pane
+    assert "<p><b>Label</b>: ipa, &lt;b&gt;hop&lt;/b&gt; | no tag</p>" in pane
     assert "<td style=\"border:1px solid #ddd;padding:2px 6px;text-align:left\">no id</td>" in pane
     assert "No tag: this topic does not point to any candidate tag." in pane
 

@@ -231,7 +231,7 @@ def topic_drift(
     >>> round(drift.distance, 2), round(drift.baseline_distance, 2)
     (0.21, 0.22)
     >>> drift.topics.loc[0, "label"]  # the topic that moved most
-    'javascript, jquery, ajax'
+    'jquery, element, selector | javascript, jquery, ajax'
     """
     ref_mean, ref_rows = _mean_mixture(tagger, reference_questions, "reference_questions")
     new_mean, new_rows = _mean_mixture(tagger, new_questions, "new_questions")

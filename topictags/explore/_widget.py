@@ -31,12 +31,17 @@ def _scores(pairs: list[tuple[Any, float]]) -> list[list[str]]:
 
 
 def topic_pane(tagger, topic: int, *, n_terms: int = 10, n_tags: int = 5,
-               n_questions: int = 5) -> str:
-    """HTML of one topic: top terms, mapped tags with scores, representative questions.
+               n_questions: int = 5, label: dict | None = None) -> str:
+    """HTML of one topic: its label, top terms, mapped tags, representative questions.
 
-    Rendered from ``topic_pane.html`` with autoescaping: terms, tags and titles
-    come from user text and are always inserted as text.
+    ``label`` is the topic's ``TopicLabel.as_dict()`` (computed from
+    ``tagger.topic_label_details()`` when not given): the label line and its
+    tags with their shares and weak marks, as on the pyLDAvis page. Rendered
+    from ``topic_pane.html`` with autoescaping: terms, tags and titles come
+    from user text and are always inserted as text.
     """
+    if label is None:
+        label = tagger.topic_label_details()[topic].as_dict()
     questions = tagger.representative_questions(topic, n_questions)
     rows = [
         [[Link(str(title), href)], ", ".join(tags), f"{weight:.2f}"]
@@ -49,6 +54,13 @@ def topic_pane(tagger, topic: int, *, n_terms: int = 10, n_tags: int = 5,
         "topic_pane.html",
         topic=int(topic),
         prevalence=float(tagger.topic_view().doc_topic[:, topic].mean()),
+        label=label["label"],
+        label_tags=Table(
+            ["tag", "share of the topic's questions", "evidence"],
+            [[cell_text(g["tag"]) + ("?" if g["weak"] else ""), f"{g['share']:.0%}",
+              cell_text("weak: " + g["reason"] if g["weak"] else "supported")]
+             for g in label["tags"]],
+        ),
         terms=Table(["term", "probability"], _scores(tagger.topic_terms(topic, n_terms))),
         tags=Table(["tag", "score"], _scores(tagger.topic_tags(topic, n_tags))),
         questions=Table(["question", "tags", "weight"], rows),
@@ -140,8 +152,10 @@ def topic_browser(
 ):
     """An ipywidgets browser of a fitted topic tagger.
 
-    A dropdown lists the topics with their labels (top mapped tags); picking
-    one shows its top terms, its mapped tags with their scores and its most
+    A dropdown lists the topics, most prevalent first, numbered from 0 as in
+    the model, with their labels (``tagger.topic_labels()``); picking one
+    shows its label's tags with their shares and weak marks, its top terms,
+    its mapped tags with their scores and its most
     representative training questions (linked to their site). Below, a
     text box takes a question: on Enter (or when it loses focus) its topic
     mixture (top 5 topics) and its suggested tags are shown.
@@ -184,10 +198,13 @@ def topic_browser(
                         ("n_questions", n_questions), ("k", k)):
         check_positive_int(value, name)
     widgets = _import_ipywidgets()
-    labels = tagger.topic_labels()
+    details = [label.as_dict() for label in tagger.topic_label_details()]
+    labels = [label["label"] for label in details]
+    # Most prevalent first, as on the pyLDAvis page and in the charts.
+    order = sorted(range(len(details)), key=lambda i: (-details[i]["prevalence"], i))
     dropdown = widgets.Dropdown(
-        options=[(f"{i}: {label}", i) for i, label in enumerate(labels)],
-        value=0,
+        options=[(f"{i}: {labels[i]}", i) for i in order],
+        value=order[0],
         description="Topic",
         layout=widgets.Layout(width="60%"),
     )
@@ -202,7 +219,8 @@ def topic_browser(
 
     def show_topic(change: dict | None = None) -> None:
         topic_html.value = topic_pane(
-            tagger, dropdown.value, n_terms=n_terms, n_tags=n_tags, n_questions=n_questions
+            tagger, dropdown.value, n_terms=n_terms, n_tags=n_tags, n_questions=n_questions,
+            label=details[dropdown.value],
         )
 
     def show_question(change: dict | None = None) -> None:

@@ -424,8 +424,10 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         >>> reduced = tagger.reduce_topics(3)
         >>> reduced.topics(n_terms=3)[["topic", "members"]].to_dict("list")
         {'topic': [0, 1, 2], 'members': [[0, 5], [1, 3, 4], [2]]}
-        >>> reduced.topic_labels()
-        ['pandas, csv, dataframe', 'javascript, jquery, ajax', 'git, github, git-merge']
+        >>> reduced.topic_labels()  # doctest: +NORMALIZE_WHITESPACE
+        ['row, table, join | pandas, csv, dataframe',
+         'python, list, div | javascript?, jquery?, ajax? (weak)',
+         'git, commit, branch | git, github, git-merge']
         >>> text = "How do I merge two DataFrames on a column?"
         >>> reduced.suggest_tags(text, k=3) == tagger.suggest_tags(text, k=3)
         True

@@ -17,6 +17,7 @@ import pandas as pd
 from .._validation import check_positive_int
 from ..corpus._sites import question_url
 from ..errors import ParameterError
+from ._labels import DEFAULT_LAMBDA, TopicLabel, label_topics
 
 if TYPE_CHECKING:  # pragma: no cover
     from IPython.display import HTML
@@ -50,34 +51,90 @@ class VisualizeMixin:
     page: the tagger deliberately has no ``_repr_html_``, which would build
     that heavy page each time the tagger is echoed.
 
-    Topics are numbered as in the model, from 0 (pyLDAvis pages number them
-    from 1; their label table maps one to the other). Every view reads its
+    Topics are numbered as in the model, from 0, in every view: the charts,
+    the pyLDAvis page (whose own numbers, from 1, are replaced), the topic
+    browser, the CLI's report. Every view reads its
     arrays through ``topic_view()``: on a copy made by ``reduce_topics(n)``
     the "topics" shown are the ``n`` groups of the fine topics.
     """
 
     # -- labels ---------------------------------------------------------------
-    def topic_labels(self, n: int = 3) -> list[str]:
-        """A short label per topic: its ``n`` most strongly mapped tags.
+    def topic_labels(
+        self, n_terms: int = 3, n_tags: int = 3, *, lambda_: float = DEFAULT_LAMBDA
+    ) -> list[str]:
+        """A short label per shown topic: its distinctive terms, then its mapped tags.
 
-        A topic that maps to no tag (possible with the ``"logistic"`` mapping,
-        whose weights can all be negative) is labelled by its top terms,
-        prefixed with ``"terms: "``.
+        ``"file, directory, csv | git?, linux, windows?"``: the topic's
+        ``n_terms`` most relevant terms (pyLDAvis's relevance, λ = 0.6), then
+        the ``n_tags`` tags it maps to most strongly, a ``?`` after each tag
+        the topic does not support (its terms do not name it and its
+        questions do not carry it, or it labels too many topics), and
+        ``" (weak)"`` when no tag is supported; ``"... | no tag"`` for a topic
+        that maps to no tag. The rule is in :mod:`topictags.tagging._labels`
+        and docs/exploration.md; :meth:`topic_label_details` gives the
+        evidence behind each mark. Every chart, page, browser and report
+        shows these labels.
+
+        Parameters
+        ----------
+        n_terms, n_tags : int, default=3
+        lambda_ : float, default=0.6
+            λ of the relevance ranking (1: by probability in the topic, 0: by
+            lift over the corpus).
+
+        Returns
+        -------
+        list of str
+            One per topic of :meth:`topic_view` (the groups of a reduced
+            copy), in topic order, from topic 0.
 
         Examples
         --------
-        >>> tagger.topic_labels()[:2]
-        ['pandas, python, dataframe', 'javascript, jquery, ajax']
+        >>> tagger.topic_labels()[:2]  # doctest: +NORMALIZE_WHITESPACE
+        ['pandas, dataframes, dataframe | pandas, python, dataframe',
+         'jquery, element, selector | javascript, jquery, ajax']
+        """
+        return [label.text for label in self.topic_label_details(n_terms, n_tags,
+                                                                  lambda_=lambda_)]
+
+    def topic_label_details(
+        self, n_terms: int = 3, n_tags: int = 3, *, lambda_: float = DEFAULT_LAMBDA
+    ) -> list[TopicLabel]:
+        """The labels of :meth:`topic_labels` with the evidence behind them.
+
+        Returns
+        -------
+        list of TopicLabel
+            Per topic: ``topic``, ``terms``, ``prevalence`` and ``tags``, each
+            a ``LabelTag`` with its mapping ``weight``, ``share`` (part of the
+            topic's training questions carrying it: the strength shown with
+            it), ``prior``, ``term_lift``, ``n_topics`` it labels, ``broad``,
+            ``weak`` and, for a weak tag, the ``reason`` in words.
+
+        Examples
+        --------
+        >>> label = tagger.topic_label_details()[0]
+        >>> label.terms
+        ('pandas', 'dataframes', 'dataframe')
+        >>> [(t.tag, round(t.share, 2), t.weak) for t in label.tags]
+        [('pandas', 0.92, False), ('python', 0.93, False), ('dataframe', 0.48, False)]
+
+        In three groups, the jQuery topic shares a group with Python's list
+        questions, whose terms win: its tags are marked weak, and say why.
+
+        >>> group = tagger.reduce_topics(3).topic_label_details()[1]
+        >>> group.text
+        'python, list, div | javascript?, jquery?, ajax? (weak)'
+        >>> group.tags[0].reason  # doctest: +NORMALIZE_WHITESPACE
+        "its name is not a term of the model; 39% of the topic's questions carry it
+        against 20% of all (odds ratio 2.5; support from 3 with 10%)"
         """
         self.check_is_fitted()
-        n = check_positive_int(n, "n")
-        labels = []
-        for k in range(self.topic_view().n_topics):
-            tags = [t for t, _ in self.topic_tags(k, n)]
-            if not tags:
-                tags = ["terms: " + ", ".join(t for t, _ in self.topic_terms(k, n))]
-            labels.append(", ".join(tags))
-        return labels
+        return label_topics(self, n_terms, n_tags, lambda_=lambda_)
+
+    def _page_labels(self) -> list[dict]:
+        """The labels as the pyLDAvis page shows them: text, terms, tags and evidence."""
+        return [label.as_dict() for label in self.topic_label_details()]
 
     def _prevalent_topics(self, top: int | None) -> list[int] | None:
         """The ``top`` most prevalent topics, or None (all) for ``top=None``."""
@@ -105,7 +162,9 @@ class VisualizeMixin:
         Returns
         -------
         pyLDAvis.PreparedData
-            Page topic ``k`` is model topic ``k - 1``.
+            pyLDAvis's own numbering: its topic ``k`` is model topic
+            ``k - 1`` (pages made by :func:`topictags.viz.save_ldavis` show
+            the model's numbers).
 
         Examples
         --------
@@ -137,10 +196,15 @@ class VisualizeMixin:
         R: int = 30,
         title: str | None = None,
     ) -> Path:
-        """Write the pyLDAvis page, labelled with each topic's top tags.
+        """Write the pyLDAvis page, labelled as :meth:`topic_labels` labels topics.
 
         The page is self-contained (d3 and LDAvis inlined): it opens offline
-        and requests nothing from any host.
+        and requests nothing from any host. Beside the map: the label, terms
+        and tags (with their shares and weak marks) of the hovered or
+        selected topic, a topic picker and the table of all labels, most
+        prevalent topic first; topics are numbered as in the model, from 0;
+        the relevance slider opens at λ = 0.6, the ranking of the labels'
+        terms.
 
         Parameters
         ----------
@@ -180,7 +244,7 @@ class VisualizeMixin:
         return save_ldavis(
             self.to_ldavis(R=R),
             path,
-            topic_labels=self.topic_labels(),
+            topic_labels=self._page_labels(),
             overwrite=overwrite,
             title=title,
         )
@@ -199,7 +263,7 @@ class VisualizeMixin:
         """
         from ..viz import show_ldavis
 
-        return show_ldavis(self.to_ldavis(R=R), topic_labels=self.topic_labels())
+        return show_ldavis(self.to_ldavis(R=R), topic_labels=self._page_labels())
 
     # -- charts ---------------------------------------------------------------
     # Every visualize_* returns the Figure (or the SubFigure passed as fig):
@@ -237,7 +301,7 @@ class VisualizeMixin:
         --------
         >>> fig = tagger.visualize_terms(top=4)
         >>> len(fig.axes), fig.axes[0].get_title(loc="left")  # most prevalent topic first
-        (4, '1: javascript, jquery, ajax')
+        (4, '1: jquery, element, selector |\\njavascript, jquery, ajax')
         >>> fig.savefig("terms.png")
         """
         from ..viz import plot_top_terms
@@ -377,8 +441,10 @@ class VisualizeMixin:
         Examples
         --------
         >>> fig = tagger.visualize_over_time("Y", top=3, min_questions=10)
-        >>> [line.get_label() for line in fig.axes[0].get_lines()]
-        ['1: javascript, jquery, ajax', '0: pandas, python, dataframe', '5: mysql, sql, join']
+        >>> [line.get_label() for line in fig.axes[0].get_lines()]  # doctest: +NORMALIZE_WHITESPACE
+        ['1: jquery, element, selector | javascript, jque…',
+         '0: pandas, dataframes, dataframe | pandas, pyth…',
+         '5: table, mysql, query | mysql, sql, join']
         """
         from ..viz import plot_topic_trend
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["dump_dom", "find_chromium"]
+__all__ = ["dump_dom", "find_chromium", "screenshot"]
 
 # Checked in order; TOPICTAGS_CHROMIUM, when set, wins.
 _CANDIDATES = (
@@ -56,6 +56,9 @@ def find_chromium() -> str | None:
 def _as_url(path_or_url: str | os.PathLike) -> str:
     if isinstance(path_or_url, str) and re.match(r"^(file|https?|data|about):", path_or_url):
         return path_or_url
+    if isinstance(path_or_url, str) and "#" in path_or_url:  # a local page and a fragment
+        page, fragment = path_or_url.split("#", 1)
+        return _as_url(page) + "#" + fragment
     path = Path(path_or_url)
     if not path.is_file():
         raise FileNotFoundError(f"no page to render at {path}")
@@ -103,6 +106,75 @@ def dump_dom(
     >>> dom.count('class="dot"')  # needs Chromium, which may be absent  # doctest: +SKIP
     7
     """
+    out, err, code, url = _chromium(
+        path_or_url, ["--dump-dom"], timeout=timeout, window_size=(1600, 1200),
+        virtual_time_budget_ms=virtual_time_budget_ms,
+    )
+    if code != 0:
+        raise RuntimeError(f"chromium exited with status {code} rendering {url}\n{_tail(err)}")
+    if not out.strip():
+        raise RuntimeError(f"chromium printed no DOM for {url}\n{_tail(err)}")
+    return out
+
+
+def screenshot(
+    path_or_url: str | os.PathLike,
+    output: str | os.PathLike,
+    *,
+    width: int = 1600,
+    height: int = 1200,
+    timeout: float = 60,
+    virtual_time_budget_ms: int = 5000,
+) -> Path:
+    """Load a page in headless Chromium and save a PNG of its window.
+
+    Same browser settings as :func:`dump_dom`; the picture is the
+    ``width`` x ``height`` window after the page's scripts ran (taller pages
+    are cut at ``height``: pass a larger one to see more).
+
+    Parameters
+    ----------
+    path_or_url : str or path-like
+        A local HTML file, or a URL (a fragment such as ``#topic=3`` is kept).
+    output : str or path-like
+        The PNG to write; replaced if it exists.
+    width, height : int, default=1600, 1200
+        Window size in CSS pixels.
+    timeout : float, default=60
+    virtual_time_budget_ms : int, default=5000
+
+    Returns
+    -------
+    pathlib.Path
+        ``output``.
+
+    Raises
+    ------
+    RuntimeError
+        No Chromium, or it failed or wrote no picture.
+
+    For example ``screenshot("topics.html#topic=3&lambda=0.6&term=",
+    "topics.png", width=900)`` pictures LDAvis's topic 3 in a 900 px window.
+    """
+    output = Path(output).resolve()
+    _, err, code, url = _chromium(
+        path_or_url, [f"--screenshot={output}"], timeout=timeout,
+        window_size=(int(width), int(height)), virtual_time_budget_ms=virtual_time_budget_ms,
+    )
+    if code != 0 or not output.is_file():
+        raise RuntimeError(f"chromium wrote no screenshot of {url} (status {code})\n{_tail(err)}")
+    return output
+
+
+def _chromium(
+    path_or_url: str | os.PathLike,
+    action: list[str],
+    *,
+    timeout: float,
+    window_size: tuple[int, int],
+    virtual_time_budget_ms: int,
+) -> tuple[str, str, int, str]:
+    """Run headless Chromium on a page with ``action`` (--dump-dom, --screenshot=...)."""
     url = _as_url(path_or_url)
     chromium = find_chromium()
     if chromium is None:
@@ -128,18 +200,14 @@ def dump_dom(
             "--no-default-browser-check",
             "--mute-audio",
             "--hide-scrollbars",
-            "--window-size=1600,1200",
+            f"--window-size={window_size[0]},{window_size[1]}",
             f"--user-data-dir={profile}",
             f"--virtual-time-budget={int(virtual_time_budget_ms)}",
-            "--dump-dom",
+            *action,
             url,
         ]
         out, err, code = _run(cmd, timeout)
-    if code != 0:
-        raise RuntimeError(f"chromium exited with status {code} rendering {url}\n{_tail(err)}")
-    if not out.strip():
-        raise RuntimeError(f"chromium printed no DOM for {url}\n{_tail(err)}")
-    return out
+    return out, err, code, url
 
 
 def _run(cmd: list[str], timeout: float) -> tuple[str, str, int]:

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
+import numbers
 import os
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._files import write_atomic
+from .._validation import Interval, check_value
 from ..errors import OutputExistsError, ParameterError
 from ._ldavis_prepare import _import_pyldavis
 from ._templates import Markup, render
@@ -34,6 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ldavis_html", "save_ldavis", "show_ldavis"]
 
 _DEFAULT_TITLE = "topictags — topics"
+# λ the page opens with: the relevance the topic labels rank terms by
+# (topictags.tagging._labels.DEFAULT_LAMBDA; viz sits below tagging).
+DEFAULT_LAMBDA = 0.6
 
 
 @lru_cache(maxsize=1)
@@ -108,13 +114,20 @@ def _check_prepared(prepared: Any) -> None:
         )
 
 
-def _check_labels(topic_labels: Sequence[str] | None, n_topics: int) -> list[str] | None:
+def _check_labels(
+    topic_labels: Sequence[str | Mapping[str, Any]] | None, n_topics: int
+) -> list[dict[str, Any]] | None:
+    """One dict per model topic: ``label`` (str), ``terms``, ``tags``, ``prevalence``.
+
+    A plain string is a label with no detail; a mapping is what
+    ``TopicLabel.as_dict()`` gives (``label`` required, the rest optional).
+    """
     if topic_labels is None:
         return None
-    if isinstance(topic_labels, str):
+    if isinstance(topic_labels, (str, Mapping)):
         raise ParameterError(
-            "topic_labels must be a sequence of str, one per topic, not a str; "
-            "e.g. tagger.topic_labels()"
+            "topic_labels must be a sequence with one label per topic (str, or a mapping "
+            "from TopicLabel.as_dict()), not a single value; e.g. tagger.topic_labels()"
         )
     labels = list(topic_labels)
     if len(labels) != n_topics:
@@ -122,51 +135,112 @@ def _check_labels(topic_labels: Sequence[str] | None, n_topics: int) -> list[str
             f"topic_labels has {len(labels)} labels but there are {n_topics} topics; "
             "pass one label per model topic, in model order"
         )
+    out = []
     for i, label in enumerate(labels):
-        if not isinstance(label, str):
+        if isinstance(label, str):
+            out.append({"label": label, "terms": [], "tags": [], "prevalence": None})
+            continue
+        if not isinstance(label, Mapping) or not isinstance(label.get("label"), str):
             raise ParameterError(
-                f"topic_labels[{i}] must be a str, got {type(label).__name__}; "
-                "convert the labels with str()"
+                f"topic_labels[{i}] must be a str or a mapping with a str 'label' "
+                f"(TopicLabel.as_dict()), got {type(label).__name__}; convert it with str()"
             )
-    return labels
+        out.append(
+            {
+                "label": label["label"],
+                "terms": [str(t) for t in label.get("terms", [])],
+                "tags": [_tag_entry(tag, i) for tag in label.get("tags", [])],
+                "prevalence": _optional_float(label.get("prevalence"), f"topic_labels[{i}]"),
+            }
+        )
+    return out
 
 
-def _context(prepared: PreparedData, topic_labels: Sequence[str] | None) -> dict[str, Any]:
+def _tag_entry(tag: Any, i: int) -> dict[str, Any]:
+    if not isinstance(tag, Mapping) or not isinstance(tag.get("tag"), str):
+        raise ParameterError(
+            f"the tags of topic_labels[{i}] must be mappings with a str 'tag' "
+            "(LabelTag.as_dict())"
+        )
+    return {
+        "tag": tag["tag"],
+        "share": _optional_float(tag.get("share"), f"topic_labels[{i}] tag share"),
+        "weak": bool(tag.get("weak", False)),
+        "reason": str(tag.get("reason", "")),
+    }
+
+
+def _optional_float(value: Any, what: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{what} must be a number, got {value!r}") from exc
+    return number if math.isfinite(number) else None
+
+
+def _topic_entries(
+    prepared: PreparedData, topic_labels: Sequence[str | Mapping[str, Any]] | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The page's topics, most prevalent first, each with its page and model number.
+
+    Prevalence is the labels' own (the tagger's: mean share of the training
+    questions, as in every chart) when given, else LDAvis's share of tokens.
+    """
+    pairs = _page_topics(prepared)
+    labels = _check_labels(topic_labels, len(pairs))
+    coordinates = prepared.topic_coordinates.set_index("topics")
+    entries = []
+    for page, model in pairs:
+        tokens = float(coordinates.loc[page, "Freq"]) / 100.0
+        entry = {"page": page, "topic": model, "tokens": tokens, "label": "", "terms": [],
+                 "tags": [], "prevalence": tokens}
+        if labels is not None:
+            given = labels[model]
+            entry.update(given)
+            if given["prevalence"] is None:
+                entry["prevalence"] = tokens
+        entries.append(entry)
+    entries.sort(key=lambda e: (-e["prevalence"], e["topic"]))
+    return entries, labels is not None
+
+
+def _check_lambda(lambda_: Any) -> float:
+    return float(check_value(lambda_, "lambda_", [Interval(numbers.Real, 0, 1)]))
+
+
+def _context(
+    prepared: PreparedData,
+    topic_labels: Sequence[str | Mapping[str, Any]] | None,
+    lambda_: float = DEFAULT_LAMBDA,
+) -> dict[str, Any]:
     """Template variables of one visualisation, with a fresh element id.
 
     ``script`` is rendered here, not in the page, because the page's
     Content-Security-Policy needs the hash of its exact text.
     """
     _check_prepared(prepared)
-    pairs = _page_topics(prepared)
-    labels = _check_labels(topic_labels, len(pairs))
+    lambda_ = _check_lambda(lambda_)
+    topics, labelled = _topic_entries(prepared, topic_labels)
     d3_js, ldavis_js, css = _assets()
     # Unique per call: a notebook can show several pages, and LDAvis derives
     # every element id from this one.
     visid = "topictags-ldavis-" + uuid.uuid4().hex
-    rows = [
-        {"page": page, "model": model, "label": labels[model] if labels is not None else ""}
-        for page, model in pairs
-    ]
-    # The page's tooltips, keyed by page topic number as LDAvis's data is.
-    page_labels = {} if labels is None else {str(p): labels[m] for p, m in pairs}
-    if all(model == page - 1 for page, model in pairs):
-        caption = "Topics: LDAvis numbers them from 1, so page topic k is model topic k\u22121"
-    else:
-        caption = "Topics: LDAvis numbers them by prevalence, from 1"
     script = render(
         "ldavis_script.js",
         d3_js=d3_js,
         ldavis_js=ldavis_js,
         visid=visid,
         data=prepared.to_dict(),
-        labels=page_labels,
+        topics=topics,
+        initial_lambda=lambda_,
     )
     return {
         "visid": visid,
-        "rows": rows,
-        "labelled": labels is not None,
-        "caption": caption,
+        "topics": topics,
+        "labelled": labelled,
+        "detailed": any(entry["terms"] or entry["tags"] for entry in topics),
         # Selectors made by _scope_css from the checked asset; braces and
         # quotes in it must stay as they are.
         "ldavis_css": Markup(_scope_css(css, f"#{visid}")),
@@ -177,8 +251,9 @@ def _context(prepared: PreparedData, topic_labels: Sequence[str] | None) -> dict
 def ldavis_html(
     prepared: PreparedData,
     *,
-    topic_labels: Sequence[str] | None = None,
+    topic_labels: Sequence[str | Mapping[str, Any]] | None = None,
     title: str = _DEFAULT_TITLE,
+    lambda_: float = DEFAULT_LAMBDA,
 ) -> str:
     """A self-contained HTML page of the LDAvis visualisation.
 
@@ -189,15 +264,28 @@ def ldavis_html(
     and a Content-Security-Policy allows only the page's own script (by hash)
     and no network request.
 
+    Topics are numbered as in the model, from 0, everywhere on the page (the
+    circles, the topic picker, the bar chart's title, the table), although
+    LDAvis itself numbers them from 1: its own topic box is replaced by a
+    picker that lists the topics by prevalence. Only the ``#topic=k`` part
+    of the address LDAvis writes keeps its own number, the model topic plus
+    one (with ``prepare_ldavis``'s default ``sort_topics=False``).
+
     Parameters
     ----------
     prepared : pyLDAvis.PreparedData
         From :func:`~topictags.viz.prepare_ldavis`.
-    topic_labels : sequence of str, optional
-        One label per model topic, in model order (e.g.
-        ``tagger.topic_labels()``: the tags a topic maps to,
-        ``"python, pandas"``). Shown, HTML-escaped, in a table beside the
-        visualisation and as tooltips on the topic circles.
+    topic_labels : sequence of str or of mappings, optional
+        One label per model topic, in model order: strings (e.g.
+        ``tagger.topic_labels()``) or, for the detailed view, mappings as
+        ``TopicLabel.as_dict()`` gives (``tagger.topic_label_details()``:
+        ``label``, ``terms``, ``tags`` with their ``share``, ``weak`` and
+        ``reason``, and ``prevalence``). Shown, HTML-escaped, in the topic
+        table beside the map (most prevalent first), in the panel of the
+        selected or hovered topic and as tooltips on the circles.
+    lambda_ : float, default=0.6
+        λ the relevance slider opens with (the labels' own ranking); a
+        ``#topic=..&lambda=..`` fragment in the page's address overrides it.
     title : str, default="topictags — topics"
         Page title and heading.
 
@@ -218,7 +306,7 @@ def ldavis_html(
     >>> "<script src=" in page  # d3 and LDAvis are inlined
     False
     """
-    context = _context(prepared, topic_labels)
+    context = _context(prepared, topic_labels, lambda_)
     digest = hashlib.sha256(str(context["script"]).encode("utf-8")).digest()
     return render(
         "ldavis_page.html",
@@ -228,7 +316,12 @@ def ldavis_html(
     )
 
 
-def show_ldavis(prepared: PreparedData, *, topic_labels: Sequence[str] | None = None) -> HTML:
+def show_ldavis(
+    prepared: PreparedData,
+    *,
+    topic_labels: Sequence[str | Mapping[str, Any]] | None = None,
+    lambda_: float = DEFAULT_LAMBDA,
+) -> HTML:
     """The visualisation as an ``IPython.display.HTML`` object, for notebooks.
 
     Like :func:`ldavis_html`, it needs no internet access. Each call uses new
@@ -239,8 +332,17 @@ def show_ldavis(prepared: PreparedData, *, topic_labels: Sequence[str] | None = 
     ----------
     prepared : pyLDAvis.PreparedData
         From :func:`~topictags.viz.prepare_ldavis`.
-    topic_labels : sequence of str, optional
-        One label per model topic, in model order.
+    topic_labels : sequence of str or of mappings, optional
+        One label per model topic, in model order: strings (e.g.
+        ``tagger.topic_labels()``) or, for the detailed view, mappings as
+        ``TopicLabel.as_dict()`` gives (``tagger.topic_label_details()``:
+        ``label``, ``terms``, ``tags`` with their ``share``, ``weak`` and
+        ``reason``, and ``prevalence``). Shown, HTML-escaped, in the topic
+        table beside the map (most prevalent first), in the panel of the
+        selected or hovered topic and as tooltips on the circles.
+    lambda_ : float, default=0.6
+        λ the relevance slider opens with (the labels' own ranking); a
+        ``#topic=..&lambda=..`` fragment in the page's address overrides it.
 
     Returns
     -------
@@ -265,16 +367,17 @@ def show_ldavis(prepared: PreparedData, *, topic_labels: Sequence[str] | None = 
             "show_ldavis needs IPython (pip install 'topictags[notebook]'); "
             "use save_ldavis to write a standalone page instead"
         ) from exc
-    return HTML(render("ldavis_notebook.html", **_context(prepared, topic_labels)))
+    return HTML(render("ldavis_notebook.html", **_context(prepared, topic_labels, lambda_)))
 
 
 def save_ldavis(
     prepared: PreparedData,
     path: str | os.PathLike,
     *,
-    topic_labels: Sequence[str] | None = None,
+    topic_labels: Sequence[str | Mapping[str, Any]] | None = None,
     overwrite: bool = False,
     title: str = _DEFAULT_TITLE,
+    lambda_: float = DEFAULT_LAMBDA,
 ) -> Path:
     """Write :func:`ldavis_html` to ``path``, atomically.
 
@@ -287,8 +390,17 @@ def save_ldavis(
         From :func:`~topictags.viz.prepare_ldavis`.
     path : str or path-like
         Target ``.html`` file; its folder must exist.
-    topic_labels : sequence of str, optional
-        One label per model topic, in model order.
+    topic_labels : sequence of str or of mappings, optional
+        One label per model topic, in model order: strings (e.g.
+        ``tagger.topic_labels()``) or, for the detailed view, mappings as
+        ``TopicLabel.as_dict()`` gives (``tagger.topic_label_details()``:
+        ``label``, ``terms``, ``tags`` with their ``share``, ``weak`` and
+        ``reason``, and ``prevalence``). Shown, HTML-escaped, in the topic
+        table beside the map (most prevalent first), in the panel of the
+        selected or hovered topic and as tooltips on the circles.
+    lambda_ : float, default=0.6
+        λ the relevance slider opens with (the labels' own ranking); a
+        ``#topic=..&lambda=..`` fragment in the page's address overrides it.
     overwrite : bool, default=False
         Replace an existing file.
     title : str, default="topictags — topics"
@@ -321,5 +433,5 @@ def save_ldavis(
         raise FileNotFoundError(
             f"cannot save to {path}: folder {path.parent} does not exist; create it first"
         )
-    page = ldavis_html(prepared, topic_labels=topic_labels, title=title)
+    page = ldavis_html(prepared, topic_labels=topic_labels, title=title, lambda_=lambda_)
     return write_atomic(path, [page.encode("utf-8")], overwrite=overwrite)
