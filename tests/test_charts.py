@@ -394,10 +394,14 @@ def test_topic_browser_output_has_a_static_copy_of_every_topic(tagger):
     assert after.index("<details open") > after.index("<summary>1: ")
 
 
-def test_topic_browser_static_copy_escapes_titles(tagger, monkeypatch):
+def test_topic_browser_static_copy_escapes_titles(questions):
     pytest.importorskip("ipywidgets")
-    labels = ['<img src=x onerror="alert(1)">'] * N_TOPICS
-    monkeypatch.setattr(type(tagger), "topic_labels", lambda self, n=3: list(labels))
+    # Hostile titles (user text) reach the static copy as representative questions.
+    hostile = questions.assign(
+        title=[f'<img src=x onerror="alert(1)"> {t}' for t in questions["title"]]
+    )
+    tagger = tt.TopicTagger("nmf", n_topics=N_TOPICS, n_tags=8, min_df=1,
+                            random_state=0).fit(hostile)
     static = tagger.topic_browser()._repr_mimebundle_()["text/html"]
     assert "<img" not in static and "&lt;img src=x" in static
 

@@ -256,7 +256,7 @@ def test_report_shows_nmf_and_lda_topics_by_prevalence_with_their_ldavis_pages(r
         assert "<script src=" not in linked and 'id="topictags-ldavis-' in linked
     examples = page.split('<h2 id="examples">', 1)[1]
     assert examples.count('class="example"') == 5
-    for name in ("nmf-4-blend", "lda-4-blend", "supervised-svm"):
+    for name in ("nmf-4-logistic", "lda-4-logistic", "supervised-svm"):
         assert examples.count(f"<td>{name}</td>") == 5
 
 

@@ -288,8 +288,10 @@ def test_reduced_page_and_charts_show_the_groups(tagger, tmp_path):
     assert heatmap.images[0].get_array().shape == (n, 6)
     assert len(reduced.visualize_prevalence().axes[0].patches) == n
     lines = reduced.visualize_over_time("Y", top=2, min_questions=1).axes[0].get_lines()
+    from topictags.viz._charts import _short  # legends shorten long labels with "…"
+
     assert [line.get_label() for line in lines] == [
-        f"{k}: {labels[k]}" for k in reduced._prevalent_topics(2)
+        _short(f"{k}: {labels[k]}") for k in reduced._prevalent_topics(2)
     ]
     shares = reduced.topic_prevalence_over_time("Y")
     assert shares.shape[1] == n
