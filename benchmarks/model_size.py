@@ -1,7 +1,7 @@
 """Size of model files of the default taggers fitted on ``questions.parquet``.
 
     nice -n 5 python benchmarks/model_size.py --label after
-    PYTHONPATH=<checkout of the earlier code> nice -n 5 python benchmarks/model_size.py --label before
+    PYTHONPATH=<earlier checkout> nice -n 5 python benchmarks/model_size.py --label before
 
 ``TopicTagger(random_state=0)`` and ``SupervisedTagger(random_state=0)`` are
 fitted on the training part of ``questions.parquet`` (``train_test_split``,

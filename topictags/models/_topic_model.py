@@ -479,7 +479,7 @@ class TopicModel:
         if vectorizer is not None and "feature_names_" in state:
             vectorizer = copy.copy(vectorizer)
             vectorizer.__dict__.pop("vocabulary_", None)
-            # sklearn's own note: "only for introspection, can be removed"
+            # older scikit-learn: "only for introspection, can be removed"
             vectorizer.__dict__.pop("stop_words_", None)
             state["vectorizer_"] = vectorizer
         return state

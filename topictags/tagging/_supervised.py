@@ -275,10 +275,10 @@ class SupervisedTagger(BaseTagger):
         return scores
 
     def __getstate__(self) -> dict:
-        # The vectorizers' stop_words_ holds every term min_df/max_features
-        # cut (for the character n-grams, millions): sklearn documents it as
-        # introspection only, safe to remove. Shallow copies, so the tagger in
-        # use keeps it.
+        # The vectorizers' stop_words_ (set by the scikit-learn versions before
+        # its removal) holds every term min_df/max_features cut, for the
+        # character n-grams millions: sklearn documents it as introspection
+        # only, safe to remove. Shallow copies, so the tagger in use keeps it.
         state = self.__dict__.copy()
         for name in ("vectorizer_", "char_vectorizer_"):
             vectorizer = state.get(name)
