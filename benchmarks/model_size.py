@@ -74,7 +74,8 @@ def main() -> None:
             print(name, json.dumps(figures), flush=True)
     path = RESULTS / "model-size.json"
     results = json.loads(path.read_text()) if path.exists() else {}
-    results[args.label] = run
+    earlier = results.get(args.label, {}).get("taggers", {})
+    results[args.label] = {**run, "taggers": {**earlier, **run["taggers"]}}  # --only: merged
     if "before" in results and "after" in results:
         results["after_over_before"] = {
             name: round(after["bytes"] / results["before"]["taggers"][name]["bytes"], 4)

@@ -507,3 +507,21 @@ def test_a_payload_that_would_inflate_past_the_bound_is_refused(tmp_path, fitted
         archive.writestr("model.skops", payload)
     with pytest.raises(ModelFileError, match="zip bomb"):
         tt.load(path)
+
+
+@pytest.mark.parametrize("mapping", [None, "cooccurrence"])
+def test_views_of_groups_are_rebuilt_on_load_exactly_not_saved(fitted, split, tmp_path, mapping):
+    _, test = split
+    reduced = fitted["nmf"].reduce_topics(2)
+    if mapping:  # the views' tag rows follow the copy's mapping
+        reduced = reduced.with_mapping(mapping)
+    path = reduced.save(tmp_path / "m.topictags")
+    (tagger,) = _skops_nodes(path, "TopicTagger")
+    attributes = set(tagger["content"]["content"])
+    assert "groups_" in attributes
+    assert not attributes & {"view_components_", "view_doc_topic_", "view_topic_tag_"}
+    loaded = tt.load(path)
+    for name in ("view_components_", "view_doc_topic_", "view_topic_tag_"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(reduced, name))
+    np.testing.assert_array_equal(loaded.view_transform(test), reduced.view_transform(test))
+    assert loaded.suggest_tags(test, k=3) == reduced.suggest_tags(test, k=3)

@@ -306,6 +306,10 @@ class TopicTagger(VisualizeMixin, BaseTagger):
                 sites, site_codes = _codes([str(v) for v in frame["site"].fillna("")])
                 columns["site_names_utf8"], columns["site_codes"] = _pack(sites), site_codes
             state["train_questions_"] = columns
+        if "view_doc_topic_" in state:  # rebuilt from groups_ and the fine arrays on load
+            state["views_rebuilt_on_load_"] = int(state["view_doc_topic_"].shape[1])
+            for name in _VIEW_ATTRIBUTES[1:]:
+                state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -341,7 +345,10 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             elif "site" in columns:
                 frame["site"] = pd.Series(columns["site"], dtype=object)
             state["train_questions_"] = pd.DataFrame(frame)
+        n_shown = state.pop("views_rebuilt_on_load_", None)
         super().__setstate__(state)
+        if n_shown is not None:
+            self.__dict__.update(self._view_arrays(self.groups_, n_shown))
 
     def _upgrade_fitted_state(self) -> None:
         super()._upgrade_fitted_state()
@@ -474,10 +481,13 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             # arrays, exactly (the formulas below agree up to rounding), and
             # a model file does not hold them twice.
             return {"groups_": groups}
+        return {"groups_": groups, **self._view_arrays(groups, n)}
+
+    def _view_arrays(self, groups: np.ndarray, n: int) -> dict:
+        """The views' arrays for ``groups``: what the fine arrays give, so not saved."""
         doc_topic = np.asarray(self.doc_topic_)
         mass = doc_topic.sum(axis=0, dtype=np.float64)
         return {
-            "groups_": groups,
             "view_components_": group_distributions(
                 self.model_.components_, mass / max(len(doc_topic), 1), groups, n
             ),
