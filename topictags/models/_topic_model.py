@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import numbers
 import warnings
 from collections.abc import Sequence
@@ -38,6 +39,8 @@ METHODS = ("nmf", "lda")
 BACKENDS = ("sklearn", "gensim")
 # NMF iterations when max_iter is None (see TopicModel's max_iter).
 NMF_DEFAULT_ITERATIONS = 30
+# Stands, in a saved state, for "components_ is model_.components_".
+_SHARED_COMPONENTS = "model_.components_"
 
 
 class TopicModel:
@@ -465,7 +468,28 @@ class TopicModel:
         state = self.__dict__.copy()
         state.pop("_gensim", None)  # rebuilt from gensim_state_ when needed
         state.pop("_nmf_cache", None)  # recomputed on first use
+        # Shared in memory, written twice by skops: keep the estimator's copy.
+        model = state.get("model_")
+        if model is not None and state.get("components_") is getattr(model, "components_", None):
+            state["components_"] = _SHARED_COMPONENTS
+        # The vectorizer's term -> column dict is feature_names_ again (the
+        # largest part of the schema): rebuilt by __setstate__. A shallow copy,
+        # so the vectorizer in use keeps its dict.
+        vectorizer = state.get("vectorizer_")
+        if vectorizer is not None and "feature_names_" in state:
+            vectorizer = copy.copy(vectorizer)
+            vectorizer.__dict__.pop("vocabulary_", None)
+            # older scikit-learn: "only for introspection, can be removed"
+            vectorizer.__dict__.pop("stop_words_", None)
+            state["vectorizer_"] = vectorizer
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        if isinstance(state.get("components_"), str) and state["components_"] == _SHARED_COMPONENTS:
+            self.components_ = self.model_.components_
+        vectorizer = state.get("vectorizer_")
+        if vectorizer is not None and not hasattr(vectorizer, "vocabulary_"):
+            vectorizer.vocabulary_ = {
+                term: column for column, term in enumerate(self.feature_names_.tolist())
+            }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import numbers
 import time
 from typing import ClassVar
@@ -272,6 +273,20 @@ class SupervisedTagger(BaseTagger):
             else:
                 scores[:, t] = estimator.decision_function(X)
         return scores
+
+    def __getstate__(self) -> dict:
+        # The vectorizers' stop_words_ (set by the scikit-learn versions before
+        # its removal) holds every term min_df/max_features cut, for the
+        # character n-grams millions: sklearn documents it as introspection
+        # only, safe to remove. Shallow copies, so the tagger in use keeps it.
+        state = self.__dict__.copy()
+        for name in ("vectorizer_", "char_vectorizer_"):
+            vectorizer = state.get(name)
+            if vectorizer is not None and "stop_words_" in vectorizer.__dict__:
+                vectorizer = copy.copy(vectorizer)
+                del vectorizer.__dict__["stop_words_"]
+                state[name] = vectorizer
+        return state
 
     def _upgrade_fitted_state(self) -> None:
         super()._upgrade_fitted_state()

@@ -293,15 +293,32 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         state = self.__dict__.copy()
         frame = state.pop("train_questions_", None)
         if frame is not None:
+            # Arrays, not lists: skops writes each list item as a JSON node
+            # (~100 bytes for a 5-byte tag), arrays as one deflated block.
+            ids = pd.array(frame["id"], dtype="Int64")
+            tags = [list(t) for t in frame["tags"]]
+            names, codes = _codes([tag for row in tags for tag in row])
             columns = {
-                "id": [None if pd.isna(v) else int(v) for v in frame["id"]],
-                "title": frame["title"].tolist(),
-                "tags": [list(t) for t in frame["tags"]],
+                "id_int64": ids.to_numpy(dtype=np.int64, na_value=0),
+                "id_missing": np.asarray(ids.isna(), dtype=bool),
+                "tag_names_utf8": _pack(names),
+                "tag_codes": codes,
+                "tag_counts": np.array([len(row) for row in tags], dtype=np.int32),
                 "creation_date_ns": _date_nanoseconds(frame["creation_date"]),
             }
+            titles = frame["title"].tolist()
+            if all(isinstance(t, str) for t in titles):
+                columns["title_utf8"] = _pack(titles)
+            else:  # e.g. a missing title of texts given to fit: kept as it is
+                columns["title"] = titles
             if "site" in frame.columns:
-                columns["site"] = [str(v) for v in frame["site"].fillna("")]
+                sites, site_codes = _codes([str(v) for v in frame["site"].fillna("")])
+                columns["site_names_utf8"], columns["site_codes"] = _pack(sites), site_codes
             state["train_questions_"] = columns
+        if "view_doc_topic_" in state:  # rebuilt from groups_ and the fine arrays on load
+            state["views_rebuilt_on_load_"] = int(state["view_doc_topic_"].shape[1])
+            for name in _VIEW_ATTRIBUTES[1:]:
+                state.pop(name, None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -314,16 +331,33 @@ class TopicTagger(VisualizeMixin, BaseTagger):
                 dates = pd.to_datetime(
                     pd.Series(columns["creation_date"], dtype=object), format="ISO8601"
                 ).astype("datetime64[ns]")
+            if "id_int64" in columns:  # the array layout (2026-12, issue 11)
+                ids = pd.array(columns["id_int64"], dtype="Int64")
+                ids[np.asarray(columns["id_missing"], dtype=bool)] = pd.NA
+                names = np.array(_unpack(columns["tag_names_utf8"]), dtype=object)
+                flat = names[np.asarray(columns["tag_codes"], dtype=np.int64)].tolist()
+                ends = np.cumsum(columns["tag_counts"]).tolist()
+                tags = [flat[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+            else:  # lists, as files written before 2026-12 hold them
+                ids, tags = pd.array(columns["id"], dtype="Int64"), columns["tags"]
+            titles = _unpack(columns["title_utf8"]) if "title_utf8" in columns else columns["title"]
             frame = {
-                "id": pd.array(columns["id"], dtype="Int64"),
-                "title": pd.Series(columns["title"], dtype=object),
-                "tags": pd.Series(columns["tags"], dtype=object),
+                "id": ids,
+                "title": pd.Series(titles, dtype=object),
+                "tags": pd.Series(tags, dtype=object),
                 "creation_date": dates,
             }
-            if "site" in columns:
+            if "site_codes" in columns:
+                sites = np.array(_unpack(columns["site_names_utf8"]), dtype=object)
+                codes = np.asarray(columns["site_codes"], dtype=np.int64)
+                frame["site"] = pd.Series(sites[codes], dtype=object)
+            elif "site" in columns:
                 frame["site"] = pd.Series(columns["site"], dtype=object)
             state["train_questions_"] = pd.DataFrame(frame)
+        n_shown = state.pop("views_rebuilt_on_load_", None)
         super().__setstate__(state)
+        if n_shown is not None:
+            self.__dict__.update(self._view_arrays(self.groups_, n_shown))
 
     def _upgrade_fitted_state(self) -> None:
         super()._upgrade_fitted_state()
@@ -458,10 +492,13 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             # arrays, exactly (the formulas below agree up to rounding), and
             # a model file does not hold them twice.
             return {"groups_": groups}
+        return {"groups_": groups, **self._view_arrays(groups, n)}
+
+    def _view_arrays(self, groups: np.ndarray, n: int) -> dict:
+        """The views' arrays for ``groups``: what the fine arrays give, so not saved."""
         doc_topic = np.asarray(self.doc_topic_)
         mass = doc_topic.sum(axis=0, dtype=np.float64)
         return {
-            "groups_": groups,
             "view_components_": group_distributions(
                 self.model_.components_, mass / max(len(doc_topic), 1), groups, n
             ),
@@ -665,6 +702,31 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             if reduced:
                 rows[-1]["members"] = view.members[k].tolist()
         return pd.DataFrame(rows)
+
+
+def _pack(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as (their UTF-8 bytes end to end, each one's byte length)."""
+    # surrogatepass: a lone surrogate (seen in scraped titles) comes back as it was
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+    return data, np.array([len(b) for b in encoded], dtype=np.int64)
+
+
+def _unpack(packed) -> list[str]:
+    data, lengths = packed
+    data = np.asarray(data, dtype=np.uint8).tobytes()
+    ends = np.cumsum(lengths).tolist()
+    return [
+        data[start:end].decode("utf-8", "surrogatepass")
+        for start, end in zip([0, *ends[:-1]], ends)
+    ]
+
+
+def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """(distinct values, in first-seen order; each value's index among them)."""
+    index: dict[str, int] = {}
+    codes = np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int32)
+    return list(index), codes
 
 
 def _date_nanoseconds(dates: pd.Series) -> np.ndarray:
