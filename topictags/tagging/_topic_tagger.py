@@ -411,8 +411,9 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         validate_params(other, {k: self._constraints[k] for k in ("mapping", "blend_weight")})
         other.mapping_, other.blend_weight_ = other.mapping, float(other.blend_weight)
         other.topic_tag_ = other._mapping_matrix()
-        if "groups_" in other.__dict__:  # the views show the new mapping's tags
-            other.__dict__.update(other._view_state(int(other.groups_.max()) + 1))
+        if "view_doc_topic_" in other.__dict__:  # the views show the new mapping's tags
+            # Same topics, same groups: only the arrays, not the linkage, again.
+            other.__dict__.update(other._view_arrays(other.groups_, other.view_doc_topic_.shape[1]))
         return other
 
     def reduce_topics(self, n: int) -> TopicTagger:
