@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import ParameterError
 from ._html import html_to_text
+from ._lemmas import LEMMATIZERS, lemmatize
 from ._stopwords import default_stop_words
 
 __all__ = ["TextCleaner"]
@@ -23,15 +24,6 @@ _CACHE_LIMIT = 2_000_000
 def _has_letter(token: str) -> bool:
     # Not the regex [^\W\d_]: it matches "²" or "①", digits that are not "\d".
     return any(ch.isalpha() for ch in token)
-
-
-@functools.lru_cache(maxsize=1)
-def _lemma_table():
-    # spaCy's lookup lemmatizer data (spacy-lookups-data), the table that
-    # spacy.blank("en") + the "lemmatizer" pipe in lookup mode uses.
-    from spacy.lookups import load_lookups
-
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 @functools.lru_cache(maxsize=4)
@@ -79,19 +71,23 @@ class TextCleaner:
     Steps: HTML to visible text (``<pre>`` code blocks dropped unless
     ``keep_code``), lower-casing, tokenising so that technology names survive
     (``c#``, ``c++``, ``.net``, ``node.js``, ``asp.net-core``), dropping stop
-    words, tokens without a letter and very short tokens, and lemmatising with
-    spaCy's English lookup table.
+    words, tokens without a letter and very short tokens, and lemmatising.
 
     Two engines produce tokens:
 
     - ``spacy_model=None`` (default, fast): a regular-expression tokenizer and
-      spaCy's lookup lemma table applied once per distinct token (memoised).
-      This is what ``spacy.blank("en")`` with the lookup lemmatizer computes,
-      at about five times the speed.
+      the lemma of each distinct token computed once (memoised) by
+      ``lemmatizer``: ``"simplemma"`` (default) is simplemma's English
+      dictionary with spaCy's lookup table for verb forms and
+      :data:`~topictags.text.LEMMA_EXCEPTIONS` (see
+      :func:`~topictags.text.lemmatize`): ``number`` and ``data`` stay,
+      ``columns`` becomes ``column``, ``pandas`` and ``windows`` stay whole.
+      ``"spacy-lookup"`` is spaCy's lookup table alone, the engine before
+      2026-12 (``number`` -> ``numb``), kept by model files written then.
     - ``spacy_model="en"`` runs ``spacy.blank("en")`` + lookup lemmatizer via
       ``nlp.pipe``; any other name (e.g. ``"en_core_web_sm"``) loads that
       trained pipeline and keeps only tokens whose part of speech is in
-      ``pos``.
+      ``pos``. ``lemmatizer`` does not apply: the pipeline lemmatises.
 
     Parameters
     ----------
@@ -105,8 +101,10 @@ class TextCleaner:
     extra_stop_words : iterable of str, default=()
         Words to drop in addition to ``stop_words``.
     protected : iterable of str, default=()
-        Tokens kept verbatim: never dropped, never lemmatised (pass the tag
-        vocabulary so that ``pandas`` does not become ``panda``).
+        Tokens kept verbatim: never dropped, never lemmatised (the taggers
+        pass the tags that are names, or whose singular is a tag of its own:
+        ``windows`` beside ``window``; plural tags of ordinary words,
+        ``columns``, are lemmatised like the text so both forms are one term).
     min_length : int, default=2
         Shortest token kept (protected tokens are kept whatever their length,
         so the tags ``c`` and ``r`` survive).
@@ -116,12 +114,16 @@ class TextCleaner:
         Parts of speech kept with a trained spaCy pipeline.
     batch_size : int, default=256
         Batch size of ``nlp.pipe``.
+    lemmatizer : {"simplemma", "spacy-lookup"}, default="simplemma"
+        Lemmas of the fast engine (see above).
 
     Examples
     --------
     >>> cleaner = TextCleaner(protected={"pandas"})
     >>> cleaner.clean("<p>Merging two DataFrames in pandas with C#?</p>")
-    ['merge', 'dataframes', 'pandas', 'c#']
+    ['merge', 'dataframe', 'pandas', 'c#']
+    >>> cleaner.clean("the number of rows and columns in the data")
+    ['number', 'row', 'column', 'data']
     """
 
     def __init__(
@@ -136,6 +138,7 @@ class TextCleaner:
         spacy_model: str | None = None,
         pos: tuple[str, ...] = ("NOUN", "PROPN"),
         batch_size: int = 256,
+        lemmatizer: str = "simplemma",
     ) -> None:
         self.keep_code = keep_code
         self.lemmatize = lemmatize
@@ -146,6 +149,11 @@ class TextCleaner:
         self.spacy_model = spacy_model
         self.pos = tuple(pos)
         self.batch_size = batch_size
+        if lemmatizer not in LEMMATIZERS:
+            raise ParameterError(
+                f"unknown lemmatizer {lemmatizer!r}; use one of {', '.join(LEMMATIZERS)}"
+            )
+        self.lemmatizer = lemmatizer
         self._memo: dict[str, str | None] = {}
 
     def __getstate__(self) -> dict:
@@ -159,6 +167,9 @@ class TextCleaner:
         self.__dict__.update(state)
         # A memo from a file written before it was left out is dropped too.
         self._memo = {}
+        # Cleaners saved before 2026-12 lemmatised with spaCy's table alone: a
+        # loaded model must clean text into the terms it was fitted on.
+        self.__dict__.setdefault("lemmatizer", "spacy-lookup")
 
     def get_params(self) -> dict:
         """Parameters as a JSON-serialisable dict (used by persistence)."""
@@ -172,6 +183,7 @@ class TextCleaner:
             "spacy_model": self.spacy_model,
             "pos": list(self.pos),
             "batch_size": self.batch_size,
+            "lemmatizer": self.lemmatizer,
         }
 
     @functools.cached_property
@@ -186,7 +198,7 @@ class TextCleaner:
         if len(token) < self.min_length or token in self._stop or not _has_letter(token):
             return None
         if self.lemmatize:
-            token = _lemma_table().get(token, token)
+            token = lemmatize(token, self.lemmatizer)
             if len(token) < self.min_length or token in self._stop:
                 return None
         return token
