@@ -12,28 +12,33 @@ fitted and asked for tags:
 >>> train, test = tt.train_test_split(questions, test_size=0.2, random_state=0)
 >>> nmf = tt.TopicTagger(method="nmf", n_topics=40, random_state=0).fit(train)
 >>> nmf.suggest_tags("How do I merge two DataFrames on a column?", k=3)
-['pandas', 'merge', 'dataframe']
+['pandas', 'dataframe', 'python']
 >>> round(nmf.score(test), 2)  # mean Jaccard of 3 suggestions and the real tags
 0.66
 """
 
-from ._api import suggest_tags
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
 from ._version import __version__
-from .corpus import fetch_questions, load_questions, train_test_split
-from .explore import topic_drift, topic_prevalence_over_time
-from .metrics import (
-    compare,
-    evaluate,
-    f1_at_k,
-    jaccard_score,
-    precision_at_k,
-    recall_at_k,
-    tag_scores,
-)
-from .persistence import load, save
-from .selection import select_n_topics
-from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
-from .text import TextCleaner
+
+if TYPE_CHECKING:  # what the names are, for type checkers and lint-imports
+    from ._api import suggest_tags
+    from .corpus import fetch_questions, load_questions, train_test_split
+    from .explore import topic_drift, topic_prevalence_over_time
+    from .metrics import (
+        compare,
+        evaluate,
+        f1_at_k,
+        jaccard_score,
+        precision_at_k,
+        recall_at_k,
+        tag_scores,
+    )
+    from .persistence import load, save
+    from .selection import select_n_topics
+    from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
+    from .text import TextCleaner
 
 __all__ = [
     "MostFrequentTagger",
@@ -58,3 +63,30 @@ __all__ = [
     "topic_prevalence_over_time",
     "train_test_split",
 ]
+
+# Imported on first use (topictags/_lazy.py): `import topictags` stays fast.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "suggest_tags": "._api",
+        "fetch_questions": ".corpus",
+        "load_questions": ".corpus",
+        "train_test_split": ".corpus",
+        "topic_drift": ".explore",
+        "topic_prevalence_over_time": ".explore",
+        "compare": ".metrics",
+        "evaluate": ".metrics",
+        "f1_at_k": ".metrics",
+        "jaccard_score": ".metrics",
+        "precision_at_k": ".metrics",
+        "recall_at_k": ".metrics",
+        "tag_scores": ".metrics",
+        "load": ".persistence",
+        "save": ".persistence",
+        "select_n_topics": ".selection",
+        "MostFrequentTagger": ".tagging",
+        "SupervisedTagger": ".tagging",
+        "TopicTagger": ".tagging",
+        "TextCleaner": ".text",
+    },
+)

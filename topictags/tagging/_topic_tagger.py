@@ -119,7 +119,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     ['pandas', 'dataframe', 'python']
     >>> topic = tagger.topics(n_terms=4).loc[0]
     >>> topic["terms"], topic["tags"]  # doctest: +NORMALIZE_WHITESPACE
-    (['pandas', 'dataframes', 'column', 'dataframe'],
+    (['dataframe', 'pandas', 'column', 'index'],
      ['pandas', 'dataframe', 'python', 'merge', 'csv'])
     """
 
@@ -307,7 +307,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         >>> lexical.mapping_, tagger.mapping_
         ('lexical', 'blend')
         >>> lexical.suggest_tags("How do I merge two DataFrames on a column?", k=3)
-        ['pandas', 'dataframe', 'join']
+        ['dataframe', 'pandas', 'join']
         """
         import copy
 
