@@ -94,11 +94,14 @@ def test_every_exception_is_its_own_fixed_point():
 
 
 def test_plural_tags_merge_with_their_singular_names_stay_whole():
-    tags = {"columns", "sockets", "results", "windows", "window", "pandas", "ios", "c"}
+    tags = {"columns", "sockets", "results", "result", "colors", "color", "windows", "window",
+            "pandas", "ios", "c", "hosting", "embedded"}
     kept = _tags_kept_whole(tags, default_stop_words())
-    # windows stays (a name, and "window" is a tag of its own); pandas and ios
-    # are names; columns, sockets and results are plurals of ordinary words.
-    assert kept == {"windows", "window", "pandas", "ios", "c"}
+    # columns, sockets, results and colors are plurals of ordinary words (the
+    # singular may be a tag too); windows, pandas and ios are names; hosting
+    # and embedded are not the verbs host and embed.
+    assert kept == {"result", "color", "windows", "window", "pandas", "ios", "c", "hosting",
+                    "embedded"}
 
 
 def _questions(n: int = 30):

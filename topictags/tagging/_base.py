@@ -46,19 +46,19 @@ def tag_vocabulary(
 def _tags_kept_whole(tags: set[str], stop: frozenset[str]) -> set[str]:
     """The tags a cleaner must keep verbatim.
 
-    A plural tag of an ordinary word (``columns``, ``sockets``, ``arrays``) is
-    lemmatised like the text, so the tag and the word are one term
-    (``column``); it stays whole when its singular is a tag of its own (the
-    site tells ``windows`` from ``window``) or a stop word. Names that look
-    like plurals (``pandas``, ``rails``, ``windows``) are kept by the
-    lemmatiser itself (``LEMMA_EXCEPTIONS``), in tags and text alike.
+    A plural tag (``columns``, ``results``, ``sockets``; ``colors`` beside the
+    tag ``color``) is lemmatised like the text, so the tag and the word are
+    one term (``column``). Every other tag stays whole: names that look like
+    plurals (``pandas``, ``rails``, ``windows``) are kept by the lemmatiser
+    itself (``LEMMA_EXCEPTIONS``), and tags naming an activity or a property
+    (``hosting``, ``scripting``, ``embedded``) are not the verb (``host``).
     """
     from ..text import lemmatize
 
     kept = set()
     for tag in tags:
         lemma = lemmatize(tag)
-        if lemma == tag or lemma in tags or lemma in stop:
+        if lemma == tag or not tag.endswith("s") or lemma in stop:
             kept.add(tag)
     return kept
 

@@ -102,9 +102,8 @@ class TextCleaner:
         Words to drop in addition to ``stop_words``.
     protected : iterable of str, default=()
         Tokens kept verbatim: never dropped, never lemmatised (the taggers
-        pass the tags that are names, or whose singular is a tag of its own:
-        ``windows`` beside ``window``; plural tags of ordinary words,
-        ``columns``, are lemmatised like the text so both forms are one term).
+        pass their tags, except plural ones: ``columns`` is lemmatised like
+        the text, so the tag and the word ``column`` are one term).
     min_length : int, default=2
         Shortest token kept (protected tokens are kept whatever their length,
         so the tags ``c`` and ``r`` survive).
