@@ -24,6 +24,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:  # what the names are, for type checkers and lint-imports
     from ._api import suggest_tags
+    from ._progress import show_progress
     from .corpus import fetch_questions, load_questions, train_test_split
     from .explore import topic_drift, topic_prevalence_over_time
     from .metrics import (
@@ -57,6 +58,7 @@ __all__ = [
     "recall_at_k",
     "save",
     "select_n_topics",
+    "show_progress",
     "suggest_tags",
     "tag_scores",
     "topic_drift",
@@ -84,6 +86,7 @@ __getattr__, __dir__ = lazy_exports(
         "load": ".persistence",
         "save": ".persistence",
         "select_n_topics": ".selection",
+        "show_progress": "._progress",
         "MostFrequentTagger": ".tagging",
         "SupervisedTagger": ".tagging",
         "TopicTagger": ".tagging",

@@ -6,6 +6,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
+from .._progress import progress_bar
 from ..errors import ParameterError
 from ._html import html_to_text
 from ._lemmas import LEMMATIZERS, lemmatize
@@ -19,6 +20,9 @@ __all__ = ["TextCleaner"]
 # ending a sentence ("...in python.") is not part of the token.
 _TOKEN = re.compile(r"\.?\w+(?:[.\-]\w+)*[#+]*")
 _CACHE_LIMIT = 2_000_000
+# Fewer texts than this are cleaned without a progress bar (a bar costs more
+# than cleaning one question, and suggest_tags is called one question at a time).
+_BAR_MIN = 1_000
 
 
 def _has_letter(token: str) -> bool:
@@ -220,12 +224,28 @@ class TextCleaner:
         """Tokens of one HTML or plain-text string."""
         return self.clean_many([text])[0]
 
-    def clean_many(self, texts: Sequence[str]) -> list[list[str]]:
-        """Tokens of each string of ``texts`` (HTML or plain text)."""
-        plain = [html_to_text(t, keep_code=self.keep_code) for t in texts]
+    def clean_many(
+        self, texts: Sequence[str], *, progress: bool | None = None
+    ) -> list[list[str]]:
+        """Tokens of each string of ``texts`` (HTML or plain text).
+
+        Parameters
+        ----------
+        texts : sequence of str
+        progress : bool, optional
+            Progress bar over the texts: by default on a terminal or in a
+            notebook, for steps longer than a second (see
+            :func:`topictags.show_progress`); ``False`` never.
+        """
+        items = texts
+        if len(texts) >= _BAR_MIN:
+            items = progress_bar(texts, total=len(texts), desc="clean", unit="text",
+                                 progress=progress)
+        keep_code = self.keep_code
         if self.spacy_model is None:
-            return [self._tokens(t) for t in plain]
-        return self._spacy_tokens(plain)
+            tokens = self._tokens
+            return [tokens(html_to_text(t, keep_code=keep_code)) for t in items]
+        return self._spacy_tokens([html_to_text(t, keep_code=keep_code) for t in items])
 
     def _spacy_tokens(self, texts: list[str]) -> list[list[str]]:
         nlp = _spacy_pipeline(self.spacy_model)
