@@ -36,9 +36,11 @@ STACK_OVERFLOW_LEMMAS = {
     "fixes": "fix", "cancelled": "cancel", "modelling": "model", "parsing": "parse",
     "returns": "return", "returned": "return", "does": "do", "gone": "go",
     "putting": "put", "developing": "develop", "caching": "cache", "crashes": "crash",
+    "got": "get", "ran": "run", "ll": "will", "ve": "have",
     # names, abbreviations and identifiers stay whole
     "pandas": "pandas", "windows": "windows", "rails": "rails", "ios": "ios",
-    "css": "css", "aws": "aws", "cors": "cors", "centos": "centos", "js": "js",
+    "css": "css", "aws": "aws", "cs": "cs", "ls": "ls", "cors": "cors",
+    "centos": "centos", "js": "js",
     "kubernetes": "kubernetes", "redis": "redis", "jenkins": "jenkins",
     "statistics": "statistics", "media": "media", "node_modules": "node_modules",
     "python3": "python3", "undefined": "undefined", "unsigned": "unsigned",

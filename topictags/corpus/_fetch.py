@@ -246,11 +246,15 @@ def _collect(url: str, params: dict, folder: Path, max_questions: int | None,
     """The API items of the query, page after page, from the cache where it has them."""
     from tqdm.auto import tqdm
 
+    from .._progress import resolve
+
     items: list[dict] = []
     seen: set[int] = set()
-    # disable=None: tqdm hides the bar when the output is not a terminal.
+    # disable=None: tqdm hides the bar when the output is not a terminal;
+    # show_progress() and TOPICTAGS_PROGRESS apply as everywhere (_progress.py).
+    shown = resolve(None if progress else False)
     bar = tqdm(total=max_questions, desc=desc, unit="question",
-               disable=None if progress else True)
+               disable=None if shown is None else not shown)
     try:
         with _session() as session:
             page, more = 1, True

@@ -314,9 +314,14 @@ def select_n_topics(
     from joblib import Parallel, delayed
     from tqdm.auto import tqdm
 
+    from .._progress import resolve
+
     n_steps = len(candidates) * (1 + len(measures))
-    # disable=None: tqdm hides the bar when output is not a terminal (logs, CI).
-    bar = tqdm(total=n_steps, desc="select_n_topics", disable=None if progress else True)
+    # disable=None: tqdm hides the bar when output is not a terminal (logs, CI);
+    # show_progress() and TOPICTAGS_PROGRESS apply as everywhere (_progress.py).
+    shown = resolve(None if progress else False)
+    bar = tqdm(total=n_steps, desc="select_n_topics",
+               disable=None if shown is None else not shown)
     try:
         with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
             bar.set_postfix_str("fitting")

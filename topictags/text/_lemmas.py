@@ -15,8 +15,9 @@ frequent tokens of ``questions.parquet`` and on the word list of
   ``cancell``, ``prefixes`` -> ``prefixe``).
 
 Tokens shorter than four characters are abbreviations far more often than
-words here (``js``, ``ml``, ``aws``, ``ios``, ``cs``) and are kept as they
-are, and so are tokens with digits or symbols (``python3``, ``node.js``,
+words here (``js``, ``ml``, ``aws``, ``ios``, ``cs``): they change only when
+both tables agree and not by a dropped ``s`` (``got`` -> ``get``, but ``cs``
+stays). Tokens with digits or symbols are kept as they are (``python3``, ``node.js``,
 ``c#``). :data:`LEMMA_EXCEPTIONS` fixes what is left: names of technologies
 that look like plurals (``pandas``, ``rails``, ``windows``) and the few words
 both tables get wrong.
@@ -55,6 +56,8 @@ LEMMA_EXCEPTIONS: dict[str, str] = {
     # fields and mass nouns, not plurals of "statistic", "graphic", "medium"
     "statistics": "statistics", "graphics": "graphics", "analytics": "analytics",
     "media": "media", "physics": "physics", "semantics": "semantics",
+    # what is left of contractions ("we'll", "I've", "don't"): stop words
+    "ll": "will", "ve": "have", "nt": "not",
     # artefacts of both tables
     "gone": "go", "putting": "put", "developing": "develop", "developed": "develop",
     "overlay": "overlay", "overlays": "overlay", "ids": "id", "apis": "api",
@@ -136,9 +139,16 @@ def lemmatize(token: str, lemmatizer: str = "simplemma") -> str:
     exception = LEMMA_EXCEPTIONS.get(token)
     if exception is not None:
         return exception
-    if len(token) < 4 or not _plain_word(token):
+    if not _plain_word(token):
         return token
     lemma = _simplemma_lookup()(token)
+    if len(token) < 4:
+        # Mostly abbreviations ("js", "aws", "cs" -> "c"): changed only when
+        # both tables agree and the change is not a dropped "s" ("got" -> "get").
+        spacy_lemma = _spacy_table().get(token, token)
+        if spacy_lemma == lemma and not (token.endswith("s") and lemma == token[:-1]):
+            return lemma
+        return token
     if lemma is None or lemma == token:
         return token
     if token.endswith(("ed", "ing")):
