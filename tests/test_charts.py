@@ -406,8 +406,13 @@ def test_topic_browser_static_copy_escapes_titles(questions):
     assert "<img" not in static and "&lt;img src=x" in static
 
 
-def test_notebook_progress_bar_republishes_its_final_state(monkeypatch):
+@pytest.mark.parametrize("delay", [0.0, 0.05])
+def test_notebook_progress_bar_republishes_its_final_state(monkeypatch, delay):
+    # delay 0: shown at once; 0.05: a bar that appears after its delay, as
+    # every topictags bar (_progress.DELAY) in a notebook.
     pytest.importorskip("ipywidgets")
+    import time
+
     import IPython.display
     import tqdm.auto
     import tqdm.notebook
@@ -426,14 +431,36 @@ def test_notebook_progress_bar_republishes_its_final_state(monkeypatch):
         return Handle()
 
     monkeypatch.setattr(IPython.display, "display", display)
+    monkeypatch.setattr(tqdm.notebook, "display", display)  # tqdm's own (delayed) display
     monkeypatch.setattr(tqdm.auto, "tqdm", tqdm.notebook.tqdm)  # as in a kernel
+    monkeypatch.setattr(_progress, "DELAY", delay)
     bar = _progress.progress_bar(total=3, desc="select_n_topics")
+    time.sleep(2 * delay)
     for _ in range(3):
         bar.update()
     bar.close()
     assert [kind for kind, _ in shown] == ["display", "update"]
-    assert "0/3" in shown[0][1]
+    assert "/3" in shown[0][1]
     assert "3/3" in shown[1][1] and "100%" in shown[1][1]  # the text an export shows
+
+
+def test_notebook_progress_bar_closed_before_its_delay_draws_nothing(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    import IPython.display
+    import tqdm.auto
+    import tqdm.notebook
+
+    from topictags import _progress
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append(a))
+    monkeypatch.setattr(tqdm.notebook, "display", lambda *a, **k: shown.append(a))
+    monkeypatch.setattr(tqdm.auto, "tqdm", tqdm.notebook.tqdm)
+    monkeypatch.setattr(_progress, "DELAY", 60.0)
+    bar = _progress.progress_bar(total=3, desc="quick")
+    bar.update(3)
+    bar.close()
+    assert shown == []
 
 
 def test_over_time_names_the_period_and_hatches_thin_periods_across_the_plot(tagger):

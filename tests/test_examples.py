@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,13 @@ def test_quickstart_prints_the_comparison_table(shared_questions_path, tmp_path)
                   "supervised-svm", "most-frequent"):
         assert model in out, model
     assert "from the saved model:" in out
+    # Each long step says when it starts and how long it took.
+    for name in ("fit NMF at the defaults (150 topics, logistic mapping)", "fit LDA, 150 topics",
+                 "fit the supervised comparator",
+                 "compare (fitted models are scored as they are)"):
+        assert f"{name} ..." in out, name
+        assert re.search(rf"{re.escape(name)}: \d+\.\d s", out), name
+    assert re.search(r"^total: \d+\.\d s$", out, re.MULTILINE)
     assert list(tmp_path.iterdir()) == []  # the saved model went to a temporary folder
 
 

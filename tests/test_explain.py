@@ -192,8 +192,11 @@ def test_little_evidence_is_flagged(taggers):
 
 
 def assert_same(a, b):
-    """Equal structures; floats equal up to rounding (a matrix product's last
-    bit depends on the batch's shape, in suggest_tags too)."""
+    """Equal structures (tags, topics, terms, warnings); floats equal to the
+    NMF solver's precision: its coordinate descent stops on a criterion over
+    the whole batch (as NMF.transform's), so a question's mixture in a batch
+    and alone can differ in the 6th digit (seen: 1.2e-6 relative), in
+    suggest_tags too; a matrix product's last bit depends on the batch's shape."""
     if isinstance(a, dict):
         assert a.keys() == b.keys()
         for key in a:
@@ -203,7 +206,7 @@ def assert_same(a, b):
         for x, y in zip(a, b):
             assert_same(x, y)
     elif isinstance(a, float):
-        assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+        assert a == pytest.approx(b, rel=1e-5, abs=1e-9)
     else:
         assert a == b
 

@@ -170,7 +170,7 @@ def test_compare_table(split, nmf, sup):
 def test_compare_does_not_change_fitted_models(split, nmf):
     train, test = split
     before = nmf.topic_tag_.copy()
-    tt.compare([nmf], train.iloc[:60], test, k=2)
+    tt.compare([nmf], train.iloc[:60], test, k=2, refit=True)
     np.testing.assert_array_equal(nmf.topic_tag_, before)
 
 
@@ -285,7 +285,8 @@ def test_compare_never_changes_caller_models_and_returns_the_fitted_ones(split, 
     train, test = split
     unfitted = tt.MostFrequentTagger(n_tags=8)
     before = nmf.topic_tag_.copy()
-    table, fitted = tt.compare([unfitted, nmf], train, test, k=2, return_models=True)
+    table, fitted = tt.compare([unfitted, nmf], train, test, k=2, refit=True,
+                               return_models=True)
     assert not hasattr(unfitted, "tags_")  # was fitted in place before
     np.testing.assert_array_equal(nmf.topic_tag_, before)
     assert list(fitted) == ["most-frequent", nmf.name]
@@ -294,6 +295,17 @@ def test_compare_never_changes_caller_models_and_returns_the_fitted_ones(split, 
     # refit=False scores a fitted model as it is, without copying it
     _, reused = tt.compare([nmf], train, test, k=2, refit=False, return_models=True)
     assert reused[nmf.name] is nmf
+
+
+def test_compare_does_not_refit_fitted_models_by_default(split, nmf):
+    # It did (refit=True was the default): the README's snippet fitted its
+    # three models again, doubling the run for the same figures.
+    train, test = split
+    unfitted = tt.MostFrequentTagger(n_tags=8)
+    table, used = tt.compare([nmf, unfitted], train, test, k=2, return_models=True)
+    assert used[nmf.name] is nmf
+    assert table.loc[nmf.name, "fit_seconds"] == nmf.fit_seconds_
+    assert used["most-frequent"] is not unfitted and not hasattr(unfitted, "tags_")
 
 
 def test_small_corpus_says_how_many_topics_it_supports(tmp_path):

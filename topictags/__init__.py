@@ -14,26 +14,32 @@ fitted and asked for tags:
 >>> nmf.suggest_tags("How do I merge two DataFrames on a column?", k=3)
 ['pandas', 'python', 'dataframe']
 >>> round(nmf.score(test), 2)  # mean Jaccard of 3 suggestions and the real tags
-0.68
+0.69
 """
 
-from ._api import suggest_tags
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
 from ._version import __version__
-from .corpus import fetch_questions, iter_questions, load_questions, train_test_split
-from .explore import topic_drift, topic_prevalence_over_time
-from .metrics import (
-    compare,
-    evaluate,
-    f1_at_k,
-    jaccard_score,
-    precision_at_k,
-    recall_at_k,
-    tag_scores,
-)
-from .persistence import load, save
-from .selection import select_n_topics
-from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
-from .text import TextCleaner, clean_chunks
+
+if TYPE_CHECKING:  # what the names are, for type checkers and lint-imports
+    from ._api import suggest_tags
+    from ._progress import show_progress
+    from .corpus import fetch_questions, iter_questions, load_questions, train_test_split
+    from .explore import topic_drift, topic_prevalence_over_time
+    from .metrics import (
+        compare,
+        evaluate,
+        f1_at_k,
+        jaccard_score,
+        precision_at_k,
+        recall_at_k,
+        tag_scores,
+    )
+    from .persistence import load, save
+    from .selection import select_n_topics
+    from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
+    from .text import TextCleaner, clean_chunks
 
 __all__ = [
     "MostFrequentTagger",
@@ -54,9 +60,40 @@ __all__ = [
     "recall_at_k",
     "save",
     "select_n_topics",
+    "show_progress",
     "suggest_tags",
     "tag_scores",
     "topic_drift",
     "topic_prevalence_over_time",
     "train_test_split",
 ]
+
+# Imported on first use (topictags/_lazy.py): `import topictags` stays fast.
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "suggest_tags": "._api",
+        "fetch_questions": ".corpus",
+        "iter_questions": ".corpus",
+        "load_questions": ".corpus",
+        "train_test_split": ".corpus",
+        "topic_drift": ".explore",
+        "topic_prevalence_over_time": ".explore",
+        "compare": ".metrics",
+        "evaluate": ".metrics",
+        "f1_at_k": ".metrics",
+        "jaccard_score": ".metrics",
+        "precision_at_k": ".metrics",
+        "recall_at_k": ".metrics",
+        "tag_scores": ".metrics",
+        "load": ".persistence",
+        "save": ".persistence",
+        "select_n_topics": ".selection",
+        "show_progress": "._progress",
+        "MostFrequentTagger": ".tagging",
+        "SupervisedTagger": ".tagging",
+        "TopicTagger": ".tagging",
+        "TextCleaner": ".text",
+        "clean_chunks": ".text",
+    },
+)

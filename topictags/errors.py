@@ -8,7 +8,7 @@ Python user would expect (``ValueError``, ``FileNotFoundError``...), so
 
 from __future__ import annotations
 
-from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+import threading
 
 __all__ = [
     "CorpusError",
@@ -16,7 +16,7 @@ __all__ = [
     "FetchError",
     "InputTextError",
     "ModelFileError",
-    "NotFittedError",
+    "NotFittedError",  # noqa: F822 (made on first use by __getattr__ below)
     "OutputExistsError",
     "ParameterError",
     "QuotaExceededError",
@@ -54,14 +54,6 @@ class ModelFileError(TopicTagsError, ValueError):
     """A model file is missing, corrupt, untrusted or of another version."""
 
 
-class NotFittedError(TopicTagsError, _SklearnNotFittedError):
-    """A model was used before ``fit``.
-
-    Also scikit-learn's ``NotFittedError`` (itself a ``ValueError`` and an
-    ``AttributeError``), so code written for scikit-learn estimators catches it.
-    """
-
-
 class OutputExistsError(TopicTagsError, FileExistsError):
     """An output file exists and overwriting it was not asked for."""
 
@@ -76,3 +68,33 @@ class FetchError(TopicTagsError, OSError):
 
 class QuotaExceededError(FetchError):
     """The API's request quota is used up; what was fetched stays cached."""
+
+
+_LOCK = threading.Lock()
+
+
+def _not_fitted_error() -> type:
+    from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
+    class NotFittedError(TopicTagsError, _SklearnNotFittedError):
+        """A model was used before ``fit``.
+
+        Also scikit-learn's ``NotFittedError`` (itself a ``ValueError`` and an
+        ``AttributeError``), so code written for scikit-learn estimators catches it.
+        """
+
+    NotFittedError.__module__ = __name__
+    NotFittedError.__qualname__ = "NotFittedError"
+    return NotFittedError
+
+
+def __getattr__(name: str) -> type:
+    # NotFittedError subclasses scikit-learn's, and importing scikit-learn
+    # takes a second: the class is made when first asked for (PEP 562), so
+    # that `import topictags` and `topictags --help` do not wait for it.
+    if name == "NotFittedError":
+        with _LOCK:  # one class, even when two threads ask at once
+            if "NotFittedError" not in globals():
+                globals()["NotFittedError"] = _not_fitted_error()
+        return globals()["NotFittedError"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

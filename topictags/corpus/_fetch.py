@@ -244,13 +244,14 @@ def fetch_questions(
 def _collect(url: str, params: dict, folder: Path, max_questions: int | None,
              state: _Progress, *, progress: bool, desc: str) -> list[dict]:
     """The API items of the query, page after page, from the cache where it has them."""
-    from .._progress import progress_bar as tqdm
+    from .._progress import progress_bar
 
     items: list[dict] = []
     seen: set[int] = set()
-    # disable=None: tqdm hides the bar when the output is not a terminal.
-    bar = tqdm(total=max_questions, desc=desc, unit="question",
-               disable=None if progress else True)
+    # progress=True is the default of every bar (a terminal or a notebook);
+    # show_progress() and TOPICTAGS_PROGRESS apply as everywhere (_progress.py).
+    bar = progress_bar(total=max_questions, desc=desc, unit="question",
+                       progress=None if progress else False)
     try:
         with _session() as session:
             page, more = 1, True

@@ -17,6 +17,7 @@ from ..errors import CorpusError, ParameterError, TagFormatError
 from ._archives import ARCHIVE_SUFFIXES, COMPRESSED_SUFFIXES, posts_members
 from ._csv import CsvFile, check_encoding, read_text
 from ._dates import DateReader
+from ._formats import FORMATS
 from ._posts_xml import iter_posts_xml
 from ._seen import SeenIds
 from ._sites import normalize_site, site_from_path, site_from_url
@@ -26,17 +27,6 @@ from ._warn import warn
 __all__ = ["FIELDS", "FORMATS", "QUESTION_COLUMNS", "iter_questions", "load_questions"]
 
 QUESTION_COLUMNS = ("id", "title", "body", "tags", "creation_date", "score", "site")
-
-#: What :func:`load_questions` reads, in one sentence (shown by ``topictags fit --help``).
-FORMATS = (
-    "Stack Exchange Data Explorer or spreadsheet CSV/TSV (.csv, .tsv: separator, "
-    "byte-order mark and day-first dates detected; Excel's cp1252 with encoding='cp1252'), "
-    "Parquet (.parquet, .pq), JSON records or a Stack Exchange API response (.json), "
-    "JSON Lines (.jsonl), a data-dump Posts.xml (.xml, or compressed .xml.gz, .xml.bz2, "
-    ".xml.zst), a data-dump archive (.7z, .zip: beer.stackexchange.com.7z, "
-    "stackoverflow.com-Posts.7z), a folder (its Posts.xml, or else its corpus files), a glob "
-    "or a list of these, or a DataFrame"
-)
 
 # Column names seen in Data Explorer exports (also joined with answers), API
 # responses and dumps, compared lower-case without spaces, "_", "-" or ".".

@@ -101,7 +101,7 @@ def coherence_texts(cleaner, questions) -> list[list[str]]:
     --------
     >>> texts = coherence_texts(tagger.cleaner_, train)
     >>> len(texts) == len(train), texts[0][:4]
-    (True, ['jquery', 'selector', 'element', 'datum'])
+    (True, ['jquery', 'selector', 'element', 'data'])
     >>> model = tagger.model_
     >>> topic_coherence(model.components_, model.feature_names_, texts).round(2)
     array([0.92, 0.97, 0.98, 0.97, 0.94, 0.96])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 import warnings
@@ -78,9 +79,9 @@ def compare(
     test,
     *,
     k: int = 3,
-    refit: bool = True,
+    refit: bool = False,
     tracking: str | None = None,
-    progress: bool = False,
+    progress: bool | None = None,
     return_models: bool = False,
 ):
     """Fit (or reuse) several taggers and score them on one metric.
@@ -99,14 +100,18 @@ def compare(
         used as it is unless ``refit``.
     train, test : DataFrame, path or glob
     k : int, default=3
-    refit : bool, default=True
-        Fit (a clone of) every model on ``train``. ``False`` fits only
-        unfitted models and scores fitted ones as they are.
+    refit : bool, default=False
+        ``False``: fitted models are scored as they are (fitting them again
+        would double the run for the same figures) and only unfitted ones
+        are fitted, as clones. ``True``: a clone of every model is fitted on
+        ``train``, fitted or not (e.g. to compare fit times on one corpus).
     tracking : {"mlflow"}, optional
         Also log each successful model's parameters and metrics to MLflow.
-    progress : bool, default=False
-        Show a progress bar over the models (tqdm; in a terminal or a
-        notebook only, quiet when the output is piped).
+    progress : bool, optional
+        A progress bar over the models, and the bars of their fits (cleaning,
+        NMF/LDA, per-tag classifiers): by default on a terminal or in a
+        notebook, quiet when the output is piped or captured (see
+        :func:`topictags.show_progress`). ``False`` hides all of them.
     return_models : bool, default=False
         Also return the fitted models, so that they need not be fitted again.
 
@@ -124,13 +129,11 @@ def compare(
 
     Examples
     --------
-    ``nmf`` and ``sup`` are fitted: with ``refit=False`` they are scored as
-    they are, and only the baseline is fitted (a clone of it).
+    ``nmf`` and ``sup`` are fitted: they are scored as they are, and only
+    the baseline is fitted (a clone of it).
 
     >>> baseline = tt.MostFrequentTagger()
-    >>> table, fitted = tt.compare(
-    ...     [nmf, sup, baseline], train, test, k=3, refit=False, return_models=True
-    ... )
+    >>> table, fitted = tt.compare([nmf, sup, baseline], train, test, k=3, return_models=True)
     >>> table.index.tolist()  # best first
     ['nmf-6-logistic', 'supervised-svm', 'most-frequent']
     >>> table["jaccard"].round(2).tolist()
@@ -138,21 +141,24 @@ def compare(
     >>> fitted["most-frequent"].suggest_tags("anything"), fitted["most-frequent"] is baseline
     (['python', 'javascript', 'jquery'], False)
     """
-    from .._progress import progress_bar as tqdm
+    from .._progress import progress_bar, resolve, show_progress
     from ..corpus import load_questions
 
     if not models:
         raise ParameterError("no model to compare: pass a list of taggers")
     train, test = load_questions(train), load_questions(test)
     rows, fitted = [], []
-    # disable=None: tqdm hides the bar when the output is not a terminal.
-    bar = tqdm(models, desc="compare", unit="model", disable=None if progress else True)
-    for model in bar:
-        bar.set_postfix_str(getattr(model, "name", type(model).__name__))
-        row, used = _score_one(model, train, test, k=k, refit=refit)
-        row = {"model": _label(model, rows), **row}
-        rows.append(row)
-        fitted.append(used)
+    shown = resolve(progress)
+    bar = progress_bar(models, total=len(models), desc="compare", unit="model",
+                       progress=shown, leave=True)
+    # progress=False also silences the bars of the fits compare runs.
+    with show_progress(False) if shown is False else contextlib.nullcontext():
+        for model in bar:
+            bar.set_postfix_str(getattr(model, "name", type(model).__name__))
+            row, used = _score_one(model, train, test, k=k, refit=refit)
+            row = {"model": _label(model, rows), **row}
+            rows.append(row)
+            fitted.append(used)
     table = pd.DataFrame(rows).set_index("model")
     columns = ["jaccard", "precision@k", "recall@k", "f1", "n_questions", "fit_seconds",
                "suggestions_per_second"]

@@ -14,6 +14,7 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from .._progress import lda_iterations, step
 from .._validation import (
     DOCUMENT_FREQUENCY,
     Interval,
@@ -213,7 +214,9 @@ class TopicModel:
                 l1_ratio=self.nmf_l1_ratio,
                 random_state=self.random_state,
             )
-            with warnings.catch_warnings():
+            # No per-iteration hook in scikit-learn's NMF: one step, timed.
+            with step(f"NMF, {self.n_topics} topics, at most {self.model_.max_iter} iterations"), \
+                    warnings.catch_warnings():
                 if self.max_iter is None:  # the default cap is deliberate: see max_iter
                     warnings.simplefilter("ignore", ConvergenceWarning)
                 W = self.model_.fit_transform(X)
@@ -226,11 +229,13 @@ class TopicModel:
                 random_state=self.random_state,
                 n_jobs=1,
             )
-            W = self.model_.fit_transform(X)
+            with lda_iterations(self.model_, f"LDA, {self.n_topics} topics"):
+                W = self.model_.fit_transform(X)
             self.components_ = self.model_.components_
         else:
             self.model_ = None
-            W = self._fit_gensim(X)
+            with step(f"LDA (gensim), {self.n_topics} topics"):
+                W = self._fit_gensim(X)
         return normalize_rows(W)
 
     def _counts(self, docs: Sequence[str]) -> sparse.csr_matrix:

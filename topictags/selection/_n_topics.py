@@ -289,7 +289,7 @@ def select_n_topics(
 
     >>> table = select_n_topics(questions, "nmf", (4, 6, 8), random_state=0)
     >>> table[["n_topics", "c_v", "diversity", "jaccard"]].round(2).values.tolist()
-    [[4.0, 0.92, 1.0, 0.5], [6.0, 0.96, 0.98, 0.71], [8.0, 0.94, 0.92, 0.71]]
+    [[4.0, 0.9, 1.0, 0.5], [6.0, 0.96, 0.98, 0.71], [8.0, 0.95, 0.91, 0.73]]
     >>> from topictags.viz import plot_model_selection
     >>> fig = plot_model_selection(table)
 
@@ -313,11 +313,13 @@ def select_n_topics(
 
     from joblib import Parallel, delayed
 
-    from .._progress import progress_bar as tqdm
+    from .._progress import progress_bar
 
     n_steps = len(candidates) * (1 + len(measures))
-    # disable=None: tqdm hides the bar when output is not a terminal (logs, CI).
-    bar = tqdm(total=n_steps, desc="select_n_topics", disable=None if progress else True)
+    # Hidden when output is not a terminal (logs, CI); show_progress() and
+    # TOPICTAGS_PROGRESS apply as everywhere (_progress.py).
+    bar = progress_bar(total=n_steps, desc="select_n_topics", unit="fit",
+                       progress=None if progress else False)
     try:
         with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
             bar.set_postfix_str("fitting")

@@ -43,6 +43,26 @@ def tag_vocabulary(
     return np.array([t for t, _ in ranked], dtype=object), np.array([c for _, c in ranked])
 
 
+def _tags_kept_whole(tags: set[str], stop: frozenset[str]) -> set[str]:
+    """The tags a cleaner must keep verbatim.
+
+    A plural tag (``columns``, ``results``, ``sockets``; ``colors`` beside the
+    tag ``color``) is lemmatised like the text, so the tag and the word are
+    one term (``column``). Every other tag stays whole: names that look like
+    plurals (``pandas``, ``rails``, ``windows``) are kept by the lemmatiser
+    itself (``LEMMA_EXCEPTIONS``), and tags naming an activity or a property
+    (``hosting``, ``scripting``, ``embedded``) are not the verb (``host``).
+    """
+    from ..text import lemmatize
+
+    kept = set()
+    for tag in tags:
+        lemma = lemmatize(tag)
+        if lemma == tag or not tag.endswith("s") or lemma in stop:
+            kept.add(tag)
+    return kept
+
+
 class BaseTagger(BaseEstimator):
     """Shared machinery of the taggers; subclasses implement ``_fit_model`` and
     ``_scores_from_documents``.
@@ -139,8 +159,8 @@ class BaseTagger(BaseEstimator):
         return questions, docs, self.binarize(tag_lists)
 
     def _protected_terms(self, tag_lists) -> set[str]:
-        # Tags survive cleaning verbatim ("pandas" is not lemmatised to "panda",
-        # "c" and "r" are not dropped as too short). Tags that are English stop
+        # Tags survive cleaning ("c" and "r" are not dropped as too short,
+        # "pandas" is not lemmatised to "panda"). Tags that are English stop
         # words ("this", "where") are protected only if in the vocabulary.
         from ..text import default_stop_words
 
@@ -149,7 +169,7 @@ class BaseTagger(BaseEstimator):
         frequent = {
             t for t, c in counts.items() if c >= 2 and t not in stop and not t.isdigit()
         }
-        return frequent | set(self.tags_)
+        return _tags_kept_whole(frequent | set(self.tags_), stop)
 
     def _documents(self, titles: list[str], bodies: list[str]) -> list[str]:
         tokens = self.cleaner_.clean_many(titles + bodies)

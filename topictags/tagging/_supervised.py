@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
+from .._progress import progress_bar
 from .._validation import DOCUMENT_FREQUENCY, Interval, Options, Pair
 from ..errors import CorpusError
 from ..text import html_to_text
@@ -251,14 +252,21 @@ class SupervisedTagger(BaseTagger):
         rarest = np.minimum(positives, Y.shape[0] - positives)
         constant = np.where(rarest == 0, (positives > 0).astype(np.float64), np.nan)
         learned = np.flatnonzero(rarest > 0)
-        fitted = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_binary)(
-                self._base_estimator(int(rarest[t])), X, np.ascontiguousarray(Y[:, t])
-            )
-            for t in learned
+        # return_as="generator": results in order, as each tag's fit ends, so
+        # the bar counts finished classifiers (the fits are the same).
+        fitted = progress_bar(
+            Parallel(n_jobs=self.n_jobs, return_as="generator")(
+                delayed(_fit_binary)(
+                    self._base_estimator(int(rarest[t])), X, np.ascontiguousarray(Y[:, t])
+                )
+                for t in learned
+            ),
+            total=len(learned), desc="supervised: one classifier per tag", unit="tag",
         )
         estimators: list = [None] * Y.shape[1]
-        for t, estimator in zip(learned, fitted):
+        # list(): the bar's iterator must run to its end, which closes it in
+        # its final state (zip would stop at `learned`'s end, leaving it open).
+        for t, estimator in zip(learned, list(fitted)):
             estimators[t] = estimator
         return estimators, constant
 

@@ -152,7 +152,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
     ['pandas', 'python', 'dataframe']
     >>> topic = tagger.topics(n_terms=4).loc[0]
     >>> topic["terms"], topic["tags"]  # doctest: +NORMALIZE_WHITESPACE
-    (['pandas', 'dataframes', 'column', 'dataframe'],
+    (['dataframe', 'pandas', 'column', 'index'],
      ['pandas', 'python', 'dataframe', 'csv', 'merge'])
     """
 
@@ -399,7 +399,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         >>> lexical.mapping_, tagger.mapping_
         ('lexical', 'logistic')
         >>> lexical.suggest_tags("How do I merge two DataFrames on a column?", k=3)
-        ['pandas', 'dataframe', 'join']
+        ['dataframe', 'pandas', 'join']
         """
         import copy
 
@@ -460,7 +460,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         >>> reduced.topics(n_terms=3)[["topic", "members"]].to_dict("list")
         {'topic': [0, 1, 2], 'members': [[0, 5], [1, 3, 4], [2]]}
         >>> reduced.topic_labels()  # doctest: +NORMALIZE_WHITESPACE
-        ['row, table, join | pandas, csv, dataframe',
+        ['dataframe, row, join | pandas, csv, dataframe',
          'python, list, div | javascript?, jquery?, ajax? (weak)',
          'git, commit, branch | git, github, git-merge']
         >>> text = "How do I merge two DataFrames on a column?"

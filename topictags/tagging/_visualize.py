@@ -91,7 +91,7 @@ class VisualizeMixin:
         Examples
         --------
         >>> tagger.topic_labels()[:2]  # doctest: +NORMALIZE_WHITESPACE
-        ['pandas, dataframes, dataframe | pandas, python, dataframe',
+        ['dataframe, pandas, column | pandas, python, dataframe',
          'jquery, element, selector | javascript, jquery, ajax']
         """
         return [label.text for label in self.topic_label_details(n_terms, n_tags,
@@ -115,7 +115,7 @@ class VisualizeMixin:
         --------
         >>> label = tagger.topic_label_details()[0]
         >>> label.terms
-        ('pandas', 'dataframes', 'dataframe')
+        ('dataframe', 'pandas', 'column')
         >>> [(t.tag, round(t.share, 2), t.weak) for t in label.tags]
         [('pandas', 0.92, False), ('python', 0.93, False), ('dataframe', 0.48, False)]
 
@@ -443,7 +443,7 @@ class VisualizeMixin:
         >>> fig = tagger.visualize_over_time("Y", top=3, min_questions=10)
         >>> [line.get_label() for line in fig.axes[0].get_lines()]  # doctest: +NORMALIZE_WHITESPACE
         ['1: jquery, element, selector | javascript, jque…',
-         '0: pandas, dataframes, dataframe | pandas, pyth…',
+         '0: dataframe, pandas, column | pandas, python…',
          '5: table, mysql, query | mysql, sql, join']
         """
         from ..viz import plot_topic_trend

@@ -68,7 +68,7 @@ def clean_chunks(
     >>> cleaned["title_tokens"][0], cleaned["body_tokens"][0]
     (['merge', 'frame'], ['pandas'])
     >>> next(clean_chunks([["Merging two DataFrames"]]))
-    [['merge', 'dataframes']]
+    [['merge', 'dataframe']]
     """
     cleaner = TextCleaner() if cleaner is None else cleaner
     if not callable(getattr(cleaner, "clean_many", None)):

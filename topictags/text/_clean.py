@@ -6,8 +6,10 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
+from .._progress import progress_bar
 from ..errors import ParameterError
 from ._html import html_to_text
+from ._lemmas import LEMMATIZERS, lemmatize
 from ._stopwords import default_stop_words
 
 __all__ = ["TextCleaner"]
@@ -18,20 +20,14 @@ __all__ = ["TextCleaner"]
 # ending a sentence ("...in python.") is not part of the token.
 _TOKEN = re.compile(r"\.?\w+(?:[.\-]\w+)*[#+]*")
 _CACHE_LIMIT = 2_000_000
+# Fewer texts than this are cleaned without a progress bar (a bar costs more
+# than cleaning one question, and suggest_tags is called one question at a time).
+_BAR_MIN = 1_000
 
 
 def _has_letter(token: str) -> bool:
     # Not the regex [^\W\d_]: it matches "²" or "①", digits that are not "\d".
     return any(ch.isalpha() for ch in token)
-
-
-@functools.lru_cache(maxsize=1)
-def _lemma_table():
-    # spaCy's lookup lemmatizer data (spacy-lookups-data), the table that
-    # spacy.blank("en") + the "lemmatizer" pipe in lookup mode uses.
-    from spacy.lookups import load_lookups
-
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 @functools.lru_cache(maxsize=4)
@@ -79,19 +75,23 @@ class TextCleaner:
     Steps: HTML to visible text (``<pre>`` code blocks dropped unless
     ``keep_code``), lower-casing, tokenising so that technology names survive
     (``c#``, ``c++``, ``.net``, ``node.js``, ``asp.net-core``), dropping stop
-    words, tokens without a letter and very short tokens, and lemmatising with
-    spaCy's English lookup table.
+    words, tokens without a letter and very short tokens, and lemmatising.
 
     Two engines produce tokens:
 
     - ``spacy_model=None`` (default, fast): a regular-expression tokenizer and
-      spaCy's lookup lemma table applied once per distinct token (memoised).
-      This is what ``spacy.blank("en")`` with the lookup lemmatizer computes,
-      at about five times the speed.
+      the lemma of each distinct token computed once (memoised) by
+      ``lemmatizer``: ``"simplemma"`` (default) is simplemma's English
+      dictionary with spaCy's lookup table for verb forms and
+      :data:`~topictags.text.LEMMA_EXCEPTIONS` (see
+      :func:`~topictags.text.lemmatize`): ``number`` and ``data`` stay,
+      ``columns`` becomes ``column``, ``pandas`` and ``windows`` stay whole.
+      ``"spacy-lookup"`` is spaCy's lookup table alone, the engine before
+      2026-12 (``number`` -> ``numb``), kept by model files written then.
     - ``spacy_model="en"`` runs ``spacy.blank("en")`` + lookup lemmatizer via
       ``nlp.pipe``; any other name (e.g. ``"en_core_web_sm"``) loads that
       trained pipeline and keeps only tokens whose part of speech is in
-      ``pos``.
+      ``pos``. ``lemmatizer`` does not apply: the pipeline lemmatises.
 
     Parameters
     ----------
@@ -105,8 +105,9 @@ class TextCleaner:
     extra_stop_words : iterable of str, default=()
         Words to drop in addition to ``stop_words``.
     protected : iterable of str, default=()
-        Tokens kept verbatim: never dropped, never lemmatised (pass the tag
-        vocabulary so that ``pandas`` does not become ``panda``).
+        Tokens kept verbatim: never dropped, never lemmatised (the taggers
+        pass their tags, except plural ones: ``columns`` is lemmatised like
+        the text, so the tag and the word ``column`` are one term).
     min_length : int, default=2
         Shortest token kept (protected tokens are kept whatever their length,
         so the tags ``c`` and ``r`` survive).
@@ -116,12 +117,16 @@ class TextCleaner:
         Parts of speech kept with a trained spaCy pipeline.
     batch_size : int, default=256
         Batch size of ``nlp.pipe``.
+    lemmatizer : {"simplemma", "spacy-lookup"}, default="simplemma"
+        Lemmas of the fast engine (see above).
 
     Examples
     --------
     >>> cleaner = TextCleaner(protected={"pandas"})
     >>> cleaner.clean("<p>Merging two DataFrames in pandas with C#?</p>")
-    ['merge', 'dataframes', 'pandas', 'c#']
+    ['merge', 'dataframe', 'pandas', 'c#']
+    >>> cleaner.clean("the number of rows and columns in the data")
+    ['number', 'row', 'column', 'data']
     """
 
     def __init__(
@@ -136,6 +141,7 @@ class TextCleaner:
         spacy_model: str | None = None,
         pos: tuple[str, ...] = ("NOUN", "PROPN"),
         batch_size: int = 256,
+        lemmatizer: str = "simplemma",
     ) -> None:
         self.keep_code = keep_code
         self.lemmatize = lemmatize
@@ -146,6 +152,11 @@ class TextCleaner:
         self.spacy_model = spacy_model
         self.pos = tuple(pos)
         self.batch_size = batch_size
+        if lemmatizer not in LEMMATIZERS:
+            raise ParameterError(
+                f"unknown lemmatizer {lemmatizer!r}; use one of {', '.join(LEMMATIZERS)}"
+            )
+        self.lemmatizer = lemmatizer
         self._memo: dict[str, str | None] = {}
 
     def __getstate__(self) -> dict:
@@ -159,6 +170,9 @@ class TextCleaner:
         self.__dict__.update(state)
         # A memo from a file written before it was left out is dropped too.
         self._memo = {}
+        # Cleaners saved before 2026-12 lemmatised with spaCy's table alone: a
+        # loaded model must clean text into the terms it was fitted on.
+        self.__dict__.setdefault("lemmatizer", "spacy-lookup")
 
     def get_params(self) -> dict:
         """Parameters as a JSON-serialisable dict (used by persistence)."""
@@ -172,6 +186,7 @@ class TextCleaner:
             "spacy_model": self.spacy_model,
             "pos": list(self.pos),
             "batch_size": self.batch_size,
+            "lemmatizer": self.lemmatizer,
         }
 
     @functools.cached_property
@@ -186,7 +201,7 @@ class TextCleaner:
         if len(token) < self.min_length or token in self._stop or not _has_letter(token):
             return None
         if self.lemmatize:
-            token = _lemma_table().get(token, token)
+            token = lemmatize(token, self.lemmatizer)
             if len(token) < self.min_length or token in self._stop:
                 return None
         return token
@@ -209,12 +224,28 @@ class TextCleaner:
         """Tokens of one HTML or plain-text string."""
         return self.clean_many([text])[0]
 
-    def clean_many(self, texts: Sequence[str]) -> list[list[str]]:
-        """Tokens of each string of ``texts`` (HTML or plain text)."""
-        plain = [html_to_text(t, keep_code=self.keep_code) for t in texts]
+    def clean_many(
+        self, texts: Sequence[str], *, progress: bool | None = None
+    ) -> list[list[str]]:
+        """Tokens of each string of ``texts`` (HTML or plain text).
+
+        Parameters
+        ----------
+        texts : sequence of str
+        progress : bool, optional
+            Progress bar over the texts: by default on a terminal or in a
+            notebook, for steps longer than a second (see
+            :func:`topictags.show_progress`); ``False`` never.
+        """
+        items = texts
+        if len(texts) >= _BAR_MIN:
+            items = progress_bar(texts, total=len(texts), desc="clean", unit="text",
+                                 progress=progress)
+        keep_code = self.keep_code
         if self.spacy_model is None:
-            return [self._tokens(t) for t in plain]
-        return self._spacy_tokens(plain)
+            tokens = self._tokens
+            return [tokens(html_to_text(t, keep_code=keep_code)) for t in items]
+        return self._spacy_tokens([html_to_text(t, keep_code=keep_code) for t in items])
 
     def _spacy_tokens(self, texts: list[str]) -> list[list[str]]:
         nlp = _spacy_pipeline(self.spacy_model)

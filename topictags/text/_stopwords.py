@@ -7,7 +7,7 @@ that users can see and extend it (``TextCleaner(extra_stop_words=...)``).
 
 from __future__ import annotations
 
-from spacy.lang.en.stop_words import STOP_WORDS
+import functools
 
 __all__ = ["DOMAIN_STOP_WORDS", "default_stop_words"]
 
@@ -25,6 +25,11 @@ DOMAIN_STOP_WORDS: frozenset[str] = frozenset(
 )
 
 
+@functools.cache
 def default_stop_words() -> frozenset[str]:
     """spaCy's English stop words united with :data:`DOMAIN_STOP_WORDS`."""
+    # Imported here: spaCy takes about a second to import, paid by the first
+    # cleaning, not by `import topictags`.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     return frozenset(STOP_WORDS) | DOMAIN_STOP_WORDS
