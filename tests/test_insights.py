@@ -13,23 +13,24 @@ import csv
 import warnings
 
 import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-import topictags as tt  # noqa: E402
-from topictags.errors import (  # noqa: E402
+import topictags as tt
+from topictags.errors import (
     InputTextError,
     InputTextWarning,
     NotFittedError,
     ParameterError,
 )
-from topictags.tagging import TagInsights, find_topics, tag_insights  # noqa: E402
-from topictags.tagging._insights import (  # noqa: E402
+from topictags.tagging import TagInsights, find_topics, tag_insights
+from topictags.tagging._insights import (
     effective_topics,
     excess_profiles,
     hellinger_distances,
