@@ -32,7 +32,7 @@ from .metrics import (
 )
 from .persistence import load, save
 from .selection import select_n_topics
-from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
+from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger, find_topics, tag_insights
 from .text import TextCleaner, clean_chunks
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "evaluate",
     "f1_at_k",
     "fetch_questions",
+    "find_topics",
     "iter_questions",
     "jaccard_score",
     "load",
@@ -55,6 +56,7 @@ __all__ = [
     "save",
     "select_n_topics",
     "suggest_tags",
+    "tag_insights",
     "tag_scores",
     "topic_drift",
     "topic_prevalence_over_time",
