@@ -723,7 +723,7 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
         Examples
         --------
-        >>> tagger.find_topics("rebase", k=1)["label"].tolist()
+        >>> tagger.find_topics("undo a commit", k=1)["label"].tolist()
         ['git, commit, branch | git, github, git-merge']
         """
         return find_topics(self, query, k)
