@@ -266,3 +266,25 @@ def test_array_functions():
     assert topics_holding([[0.7, 0.2, 0.1]], 0.8)[0] == 2
     with pytest.raises(ParameterError):
         tag_profiles(C, [1.0])
+
+
+def test_cli_insights_prints_the_findings_and_draws_the_chart(tagger, tmp_path, capsys):
+    import json
+
+    from topictags.cli import main
+
+    model = tagger.save(tmp_path / "model.topictags")
+    chart = tmp_path / "insights.png"
+    assert main(["insights", "--model", str(model), "--chart", str(chart)]) == 0
+    out = capsys.readouterr().out
+    assert "ruby-on-rails / ruby-on-rails-3" in out and CI in out
+    assert chart.read_bytes()[:4] == b"\x89PNG"
+    before = chart.read_bytes()
+    assert main(["insights", "--model", str(model), "--chart", str(chart)]) == 1
+    assert "--force" in capsys.readouterr().err and chart.read_bytes() == before
+    assert main(["insights", "--model", str(model), "--json", "--max-distance", "0.05"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["max_distance"] == 0.05 and data["broad"][0]["tag"] == CI
+    assert [(s["tag_a"], s["tag_b"]) for s in data["synonyms"]] == [RAILS]
+    assert main(["insights", "--model", str(model), "--max-distance", "2"]) == 1
+    assert "max_distance" in capsys.readouterr().err
