@@ -148,6 +148,9 @@ def test_insights_table_summary_and_json(insights):
     assert table.loc[2, "subject"] == CI
     text = str(insights)
     assert "1 candidate merge(s), 1 gap topic(s), 1 over-broad tag(s)" in text
+    assert repr(insights) == ("<TagInsights of nmf-6-logistic: 1 candidate merge(s), "
+                              "1 gap topic(s), 1 over-broad tag(s)>")
+    assert "<table" in insights._repr_html_()
     import json
 
     data = json.loads(json.dumps(insights.to_dict()))

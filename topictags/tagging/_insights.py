@@ -236,7 +236,7 @@ def split_half_distance(doc_topic: Any, rows: Any, rng: np.random.Generator) -> 
 
 
 # -- the result -----------------------------------------------------------------------
-@dataclass
+@dataclass(repr=False)
 class TagInsights:
     """What the topics say about the tag set (see :func:`tag_insights`).
 
@@ -333,6 +333,11 @@ class TagInsights:
             lines.append(f"{kind}:")
             lines.extend(f"  {r.subject}: {r.detail}" for r in part.itertuples())
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"<TagInsights{' of ' + self.model if self.model else ''}: "
+                f"{len(self.synonyms)} candidate merge(s), {len(self.gaps)} gap topic(s), "
+                f"{len(self.broad)} over-broad tag(s)>")
 
     def _repr_html_(self) -> str:
         return self.table().to_html(index=False)
