@@ -291,3 +291,19 @@ def test_cli_insights_prints_the_findings_and_draws_the_chart(tagger, tmp_path, 
     assert [(s["tag_a"], s["tag_b"]) for s in data["synonyms"]] == [RAILS]
     assert main(["insights", "--model", str(model), "--max-distance", "2"]) == 1
     assert "max_distance" in capsys.readouterr().err
+
+
+def test_lda_finds_the_same_pair_and_gap(questions):
+    lda = tt.TopicTagger("lda", n_topics=6, n_tags=8, min_df=1, view_topics=None,
+                         max_iter=20, random_state=0).fit(questions)
+    insights = lda.tag_insights()
+    pairs = {tuple(sorted((r.tag_a, r.tag_b))): r for r in insights.synonyms.itertuples()}
+    assert tuple(sorted(RAILS)) in pairs
+    assert len(insights.gaps) == 1 and insights.gaps.loc[0, "untagged_share"] > 0.8
+    # LDA's six topics put git and Rails questions in one topic: their tags'
+    # profiles meet although no question has both, and the table says so
+    table = insights.table().set_index("subject")
+    for row in pairs.values():
+        detail = table.loc[f"{row.tag_a} / {row.tag_b}", "detail"]
+        assert ("no question has both" in detail) == (row.n_both == 0)
+    assert any(row.n_both == 0 for row in pairs.values())

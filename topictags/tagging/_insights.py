@@ -19,7 +19,9 @@ tags are compared by the **Hellinger distance** of their profiles,
 ``H <= max_distance`` (default :data:`MAX_DISTANCE` = 0.1). Each pair
 carries its noise level, the distance between the profiles of two random
 halves of the smaller tag's questions: a pair closer than that is as alike
-as one tag with itself. On ``questions.parquet`` (``TopicTagger()``, 150
+as one tag with itself. A candidate pair that no question carries together
+may instead be two subjects the model put in one topic (fit more topics to
+check; the table says so). On ``questions.parquet`` (``TopicTagger()``, 150
 fine topics) the four pairs under 0.1 are ``pandas``/``dataframe`` (0.072),
 ``ruby-on-rails``/``ruby-on-rails-3`` (0.087), ``neo4j``/``cypher`` (0.091)
 and ``asp.net-mvc``/``asp.net-mvc-3`` (0.095), against a median noise level
@@ -295,10 +297,14 @@ class TagInsights:
         """
         rows = []
         for r in self.synonyms.itertuples():
+            # Tags never used together yet with one profile: the model may
+            # have one topic for two subjects rather than two names for one.
+            apart = ("; no question has both: the topics may not tell their subjects "
+                     "apart (fit more topics to check)") if r.n_both == 0 else ""
             rows.append({
                 "kind": "synonym", "subject": f"{r.tag_a} / {r.tag_b}", "figure": r.distance,
                 "detail": (f"Hellinger distance {r.distance:.3f} (noise {r.noise:.3f}); "
-                           f"{r.n_a:,} and {r.n_b:,} questions, {r.n_both:,} with both"),
+                           f"{r.n_a:,} and {r.n_b:,} questions, {r.n_both:,} with both{apart}"),
             })
         for r in self.gaps.itertuples():
             rows.append({
