@@ -5,8 +5,8 @@ Run from the project root:
     python examples/charts.py OUTPUT_DIR [--questions PATH] [--sample N] [--no-show] [--force]
 
 Writes ``top_terms.png``, ``topic_tags.png``, ``prevalence.png``,
-``over_time.png``, ``drift.png``, ``model_selection.png`` and
-``comparison.png`` into ``OUTPUT_DIR`` (created if needed), then shows the
+``over_time.png``, ``drift.png``, ``model_selection.png``,
+``comparison.png`` and ``tag_insights.png`` into ``OUTPUT_DIR`` (created if needed), then shows the
 figures when matplotlib has a window to show them in. About a minute on 2
 cores with the default sample of 4000 questions; ``--topics 40 --sample 0``
 draws them for the whole corpus (a few minutes). Every ``visualize_*``
@@ -29,7 +29,7 @@ from topictags.viz import plot_comparison, plot_model_selection
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/stackoverflow/questions.parquet"
 NAMES = ("top_terms", "topic_tags", "prevalence", "over_time", "drift", "model_selection",
-         "comparison")
+         "comparison", "tag_insights")
 # Backends that draw into files only: plt.show() would just warn.
 FILE_BACKENDS = {"agg", "cairo", "pdf", "pgf", "ps", "svg", "template"}
 
@@ -59,6 +59,8 @@ def charts(questions, *, n_topics: int = 25, progress: bool = True) -> dict:
                                      dated[dated["creation_date"] >= split]),
         "model_selection": plot_model_selection(selection),
         "comparison": plot_comparison(table).figure,
+        # candidate tag merges, gap topics, over-broad tags (docs/exploration.md)
+        "tag_insights": nmf.tag_insights().plot(),
     }
 
 

@@ -50,7 +50,7 @@ def test_charts_example_writes_every_chart(shared_questions_path, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(f"{n}.png" for n in ("top_terms", "topic_tags", "prevalence",
                                                 "over_time", "drift", "model_selection",
-                                                "comparison"))
+                                                "comparison", "tag_insights"))
     assert all((out / n).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for n in names)
     again = run("charts.py", str(out), "--questions", str(shared_questions_path),
                 "--sample", "1500", "--no-show", cwd=tmp_path)

@@ -38,7 +38,13 @@ if TYPE_CHECKING:  # what the names are, for type checkers and lint-imports
     )
     from .persistence import load, save
     from .selection import select_n_topics
-    from .tagging import MostFrequentTagger, SupervisedTagger, TopicTagger
+    from .tagging import (
+        MostFrequentTagger,
+        SupervisedTagger,
+        TopicTagger,
+        find_topics,
+        tag_insights,
+    )
     from .text import TextCleaner, clean_chunks
 
 __all__ = [
@@ -52,6 +58,7 @@ __all__ = [
     "evaluate",
     "f1_at_k",
     "fetch_questions",
+    "find_topics",
     "iter_questions",
     "jaccard_score",
     "load",
@@ -62,6 +69,7 @@ __all__ = [
     "select_n_topics",
     "show_progress",
     "suggest_tags",
+    "tag_insights",
     "tag_scores",
     "topic_drift",
     "topic_prevalence_over_time",
@@ -93,6 +101,8 @@ __getattr__, __dir__ = lazy_exports(
         "MostFrequentTagger": ".tagging",
         "SupervisedTagger": ".tagging",
         "TopicTagger": ".tagging",
+        "find_topics": ".tagging",
+        "tag_insights": ".tagging",
         "TextCleaner": ".text",
         "clean_chunks": ".text",
     },

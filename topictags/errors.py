@@ -15,6 +15,7 @@ __all__ = [
     "CorpusWarning",
     "FetchError",
     "InputTextError",
+    "InputTextWarning",
     "ModelFileError",
     "NotFittedError",  # noqa: F822 (made on first use by __getattr__ below)
     "OutputExistsError",
@@ -44,6 +45,10 @@ class TagFormatError(CorpusError):
 
 class InputTextError(TopicTagsError, ValueError):
     """Text given to a fitted model is not usable (``None``, not a string...)."""
+
+
+class InputTextWarning(UserWarning):
+    """Text given to a fitted model was used, but says nothing to it (no known term)."""
 
 
 class ParameterError(TopicTagsError, ValueError):

@@ -1,4 +1,5 @@
-"""The ``topictags`` command line: fit, suggest, evaluate, compare, explore, report, fetch."""
+"""The ``topictags`` command line: fit, suggest, evaluate, compare, explore, insights, report,
+fetch."""
 
 from __future__ import annotations
 
@@ -158,6 +159,32 @@ def _explore(args) -> None:
         raise _Failure(f"{args.model} holds a {type(model).__name__}; explore needs a topic tagger")
     for path in write_explore(model, Path(args.output), force=args.force):
         print(path)
+
+
+def _insights(args) -> None:
+    import topictags as tt
+
+    from .._files import write_atomic
+
+    chart = Path(args.chart) if args.chart else None
+    if chart is not None:
+        _refuse_existing(chart, args.force)
+    model = tt.load(args.model)
+    if not isinstance(model, tt.TopicTagger):
+        raise _Failure(f"{args.model} holds a {type(model).__name__}; insights needs a topic "
+                       "tagger: fit one with 'topictags fit'")
+    insights = model.tag_insights(max_distance=args.max_distance)
+    if args.json:
+        print(json.dumps(insights.to_dict(), ensure_ascii=False, default=float))
+    else:
+        print(insights)
+    if chart is not None:
+        import io
+
+        buffer = io.BytesIO()
+        insights.plot().savefig(buffer, format="png", dpi=110)
+        write_atomic(chart, [buffer.getvalue()], overwrite=args.force, hint="--force")
+        _status(f"wrote {chart}")
 
 
 def _report(args) -> None:
@@ -334,6 +361,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True, help="model file written by 'fit'")
     p.add_argument("-o", "--output", required=True, help="folder to write into")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
+
+    p = add("insights", _insights, "Candidate tag merges, gaps in the tag set and over-broad "
+            "tags of a saved topic tagger.")
+    p.add_argument("--model", required=True, help="model file written by 'fit'")
+    p.add_argument("--max-distance", type=float, default=0.1, metavar="H",
+                   help="Hellinger distance of two tags' topic profiles under which they are "
+                   "a candidate merge (default 0.1)")
+    p.add_argument("--chart", metavar="PNG", help="also draw the three analyses into this file")
+    p.add_argument("--json", action="store_true", help="print the findings as one JSON object")
+    p.add_argument("--force", action="store_true", help="overwrite an existing chart file")
 
     p = add("report", _report, "Fit models and write one self-contained HTML report.")
     p.add_argument("train", help="training corpus file or glob (formats as for fit)")

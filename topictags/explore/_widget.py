@@ -69,13 +69,25 @@ def topic_pane(tagger, topic: int, *, n_terms: int = 10, n_tags: int = 5,
 
 def question_pane(tagger, text: str, *, n_topics: int = 5, k: int = 5,
                   labels: list[str] | None = None) -> str:
-    """HTML of a question's topic mixture (top ``n_topics``) and suggested tags."""
+    """HTML of a question's topic mixture (top ``n_topics``) and suggested tags, explained.
+
+    For a tagger with ``explain_tags`` (a topic tagger) the tags come with
+    the explanation ``suggest_tags(text, k, explain=True)`` gives: per tag its
+    score, the topics that carried it with their contributions and the
+    question's terms that drove them, and the warnings (little evidence, tag
+    names of the question that are not candidate tags). Topics are numbered
+    as the browser numbers them (the groups of a reduced tagger, with the
+    fine topic beside).
+    """
     if not text.strip():
         return render("question_pane.html", message="Type a question above.", italic=True)
     try:
         # In the topics the labels name: the groups of a reduced tagger.
         mixture = np.asarray(tagger.view_transform([text]))[0]
-        tags, scores = tagger.suggest_tags(text, k=k, return_scores=True)
+        explanation = (tagger.explain_tags(text, k=k) if hasattr(tagger, "explain_tags")
+                       else None)
+        if explanation is None:
+            tags, scores = tagger.suggest_tags(text, k=k, return_scores=True)
     except InputTextError as exc:
         return render("question_pane.html", message=str(exc), italic=False)
     if mixture.sum() <= 0:
@@ -86,24 +98,62 @@ def question_pane(tagger, text: str, *, n_topics: int = 5, k: int = 5,
         )
     labels = labels if labels is not None else tagger.topic_labels()
     top = [int(i) for i in np.argsort(-mixture, kind="stable")[:n_topics] if mixture[i] > 0]
-    return render(
-        "question_pane.html",
-        message=None,
-        mixture=Table(
-            ["topic", "label", "share"],
-            [[str(i), labels[i], f"{mixture[i]:.1%}"] for i in top],
-        ),
-        tags=Table(["tag", "score"], _scores(list(zip(tags, scores)))),
+    mixture_table = Table(
+        ["topic", "label", "share"],
+        [[str(i), labels[i], f"{mixture[i]:.1%}"] for i in top],
     )
+    if explanation is None:
+        return render("question_pane.html", message=None, mixture=mixture_table,
+                      tags=Table(["tag", "score"], _scores(list(zip(tags, scores)))))
+    return render("question_pane.html", message=None, mixture=mixture_table,
+                  tags=_explanation_table(explanation, labels,
+                                          grouped=len(labels) != tagger.doc_topic_.shape[1]),
+                  warnings=explanation.warnings,
+                  note=_explanation_note(explanation))
+
+
+def _explanation_table(explanation, labels: list[str], grouped: bool) -> Table:
+    """The rows of ``Explanation._repr_html_``, with topics numbered as the browser's."""
+    logistic = explanation.mapping == "logistic"
+    rows = []
+    for tag in explanation.tags:
+        score = f"{tag.score:.3f}"
+        if logistic:
+            score += f" (logit {tag.logit:+.2f} = topics {tag.logit - tag.bias:+.2f}, " \
+                     f"bias {tag.bias:+.2f})"
+        first = [cell_text(tag.tag), score]
+        if not tag.topics:
+            rows.append([*first, "-", "", "", ""])
+        for i, topic in enumerate(tag.topics):
+            shown = f"{topic.view_topic}: {labels[topic.view_topic]}"
+            if grouped:  # the browser shows groups: name the fine topic too
+                shown += f" (fine topic {topic.topic}: {', '.join(topic.label)})"
+            rows.append([*(first if i == 0 else ["", ""]), shown,
+                         f"{topic.contribution:+.3g}", f"{topic.share:.1%}",
+                         ", ".join(t for t, _ in topic.terms) or "-"])
+        if tag.topics and abs(tag.other) >= 5e-4:
+            rows.append(["", "", "other topics", f"{tag.other:+.3g}", "", ""])
+    contribution = "contribution (logit)" if logistic else "contribution"
+    return Table(["tag", "score", "topic that carried it", contribution,
+                  "share of the question", "question terms behind the topic"], rows)
+
+
+def _explanation_note(explanation) -> str:
+    if explanation.mapping == "logistic":
+        return ("Each topic adds sqrt(its share) x its weight for the tag to the tag's logit; "
+                "the score is the sigmoid of topics + bias.")
+    return "Each topic adds its share x its weight for the tag; the contributions sum to the score."
 
 
 def static_browser(tagger, *, selected: int = 0, n_terms: int = 10, n_tags: int = 5,
-                   n_questions: int = 5, labels: list[str] | None = None) -> str:
+                   n_questions: int = 5, labels: list[str] | None = None,
+                   question: str = "", k: int = 5) -> str:
     """HTML of every topic pane in ``<details>`` blocks, ``selected`` open; no script.
 
     The browser's fallback where widgets cannot be drawn: an exported
     notebook (``jupyter nbconvert --to html``) or a notebook viewer shows
-    this instead of a blank output.
+    this instead of a blank output. ``question``, the text typed in the
+    browser, is shown first with its pane (mixture and explained tags).
     """
     labels = labels if labels is not None else tagger.topic_labels()
     panes = [
@@ -115,7 +165,11 @@ def static_browser(tagger, *, selected: int = 0, n_terms: int = 10, n_tags: int 
         }
         for k, label in enumerate(labels)
     ]
-    return render("topic_browser_static.html", panes=panes)
+    asked = None
+    if question.strip():
+        asked = {"text": question,
+                 "html": question_pane(tagger, question, k=k, labels=labels)}
+    return render("topic_browser_static.html", panes=panes, question=asked)
 
 
 @functools.cache
@@ -158,7 +212,9 @@ def topic_browser(
     its mapped tags with their scores and its most
     representative training questions (linked to their site). Below, a
     text box takes a question: on Enter (or when it loses focus) its topic
-    mixture (top 5 topics) and its suggested tags are shown.
+    mixture (top 5 topics) and its suggested tags are shown, explained as
+    ``suggest_tags(text, explain=True)`` explains them (the topics that
+    carried each tag, the question's terms behind them, the warnings).
 
     Parameters
     ----------
@@ -232,6 +288,6 @@ def topic_browser(
     browser = _browser_box(widgets)([dropdown, topic_html, text, question_html])
     browser._static = lambda: static_browser(
         tagger, selected=dropdown.value, n_terms=n_terms, n_tags=n_tags,
-        n_questions=n_questions, labels=labels,
+        n_questions=n_questions, labels=labels, question=text.value, k=k,
     )
     return browser

@@ -8,6 +8,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and lint-imports
     from ._base import BaseTagger, tag_vocabulary
     from ._baseline import MostFrequentTagger
     from ._explain import Explanation, TagExplanation, TopicContribution, topic_contributions
+    from ._insights import TagInsights, find_topics, tag_insights
     from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
     from ._supervised import SupervisedTagger
     from ._topic_tagger import TopicTagger
@@ -19,12 +20,15 @@ __all__ = [
     "MostFrequentTagger",
     "SupervisedTagger",
     "TagExplanation",
+    "TagInsights",
     "TopicContribution",
     "TopicTagger",
     "blend",
     "cooccurrence_mapping",
+    "find_topics",
     "lexical_mapping",
     "logistic_mapping",
+    "tag_insights",
     "tag_vocabulary",
     "topic_contributions",
 ]
@@ -40,6 +44,9 @@ __getattr__, __dir__ = lazy_exports(
         "TagExplanation": "._explain",
         "TopicContribution": "._explain",
         "topic_contributions": "._explain",
+        "TagInsights": "._insights",
+        "find_topics": "._insights",
+        "tag_insights": "._insights",
         "MAPPINGS": "._mapping",
         "blend": "._mapping",
         "cooccurrence_mapping": "._mapping",

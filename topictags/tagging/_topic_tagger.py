@@ -22,6 +22,7 @@ from ..errors import ParameterError
 from ..models import TopicModel
 from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
 from ._explain import MIN_KNOWN_TERMS, Explanation, explain_suggestions
+from ._insights import TagInsights, find_topics, tag_insights
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
 from ._reduce import (
     TopicView,
@@ -703,6 +704,29 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             if reduced:
                 rows[-1]["members"] = view.members[k].tolist()
         return pd.DataFrame(rows)
+
+    def tag_insights(self, **kwargs) -> TagInsights:
+        """Candidate tag merges, gaps in the tag set, over-broad tags: see
+        :func:`~topictags.tagging.tag_insights` (keyword arguments go there).
+
+        Examples
+        --------
+        >>> insights = tagger.tag_insights()
+        >>> insights.table().columns.tolist()
+        ['kind', 'subject', 'figure', 'detail']
+        """
+        return tag_insights(self, **kwargs)
+
+    def find_topics(self, query: str, k: int = 5) -> pd.DataFrame:
+        """The ``k`` shown topics closest to a term or a question: see
+        :func:`~topictags.tagging.find_topics`.
+
+        Examples
+        --------
+        >>> tagger.find_topics("undo a commit", k=1)["label"].tolist()
+        ['git, commit, branch | git, github, git-merge']
+        """
+        return find_topics(self, query, k)
 
 
 def _pack(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and lint-imports
         plot_topic_tag_heatmap,
         plot_topic_trend,
     )
+    from ._insights import plot_tag_insights
     from ._ldavis_page import ldavis_html, save_ldavis, show_ldavis
     from ._ldavis_prepare import prepare_ldavis
 
@@ -21,6 +22,7 @@ __all__ = [
     "ldavis_html",
     "plot_comparison",
     "plot_model_selection",
+    "plot_tag_insights",
     "plot_top_terms",
     "plot_topic_drift",
     "plot_topic_prevalence",
@@ -42,6 +44,7 @@ __getattr__, __dir__ = lazy_exports(
         "plot_topic_prevalence": "._charts",
         "plot_topic_tag_heatmap": "._charts",
         "plot_topic_trend": "._charts",
+        "plot_tag_insights": "._insights",
         "ldavis_html": "._ldavis_page",
         "save_ldavis": "._ldavis_page",
         "show_ldavis": "._ldavis_page",
