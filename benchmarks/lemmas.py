@@ -29,11 +29,12 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import json
 import statistics
 import sys
 import time
 
-from _common import DATA, ROOT, write_results
+from _common import DATA, RESULTS, ROOT, write_results
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -200,6 +201,12 @@ def main() -> None:
     if "quality" in sections:
         results["quality"] = bench_quality(questions)
     name = "lemmas" if sections != ["quality"] else "lemmas-quality"
+    # A run of some sections keeps the others' earlier figures (and their machine).
+    path = RESULTS / f"{name}.json"
+    earlier = json.loads(path.read_text()) if path.exists() else {}
+    kept = {k: v for k, v in earlier.items() if k in SECTIONS and k not in results}
+    if kept:
+        results = {**kept, **results, "machine_of_kept_sections": earlier.get("machine")}
     write_results(name, results)
 
 

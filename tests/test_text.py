@@ -62,6 +62,29 @@ def test_clean_many_matches_clean():
     assert cleaner.clean_many(texts) == [cleaner.clean(t) for t in texts]
 
 
+# Bodies as the dump has them: CRLF, tabs, &nbsp; and U+00A0, code blocks,
+# entities, a repeated token, plain-text titles with runs of spaces.
+RAW_BODIES = [
+    "<p>How do I merge\r\n\ttwo <code>DataFrames</code>&nbsp;on a\u00a0column?</p>\r\n"
+    "<pre><code>df.merge(other)\n</code></pre>\n<p>pandas  pandas&amp;numpy</p>",
+    "Title  with   spaces\tand\u00a0a tab",
+    "<ul><li>c#</li><li>C++</li></ul>\n\n<blockquote>Node.js\u2003rocks</blockquote>",
+    "",
+    "&lt;div&gt; is not a tag here &#x27;quoted&#x27;",
+]
+
+
+def test_cleaning_tokens_equal_the_tokens_of_html_to_text():
+    # clean_many tokenizes the visible text without joining its whitespace
+    # first (visible_text); the tokens must be those of html_to_text's text.
+    cleaner = TextCleaner(protected={"c#", "pandas"})
+    reference = TextCleaner(protected={"c#", "pandas"})
+    assert cleaner.clean_many(RAW_BODIES) == [
+        reference._tokens(html_to_text(body)) for body in RAW_BODIES
+    ]
+    assert cleaner.clean_many(RAW_BODIES) == cleaner.clean_many(RAW_BODIES)  # memoised
+
+
 def test_spacy_blank_engine_agrees_on_lemmas():
     cleaner = TextCleaner(spacy_model="en", protected={"c++"})
     tokens = cleaner.clean("Running queries against databases in c++")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from .._progress import progress_bar
 from ..errors import ParameterError
-from ._html import html_to_text
+from ._html import html_to_text, visible_text
 from ._lemmas import LEMMATIZERS, lemmatize
 from ._stopwords import default_stop_words
 
@@ -20,6 +20,7 @@ __all__ = ["TextCleaner"]
 # ending a sentence ("...in python.") is not part of the token.
 _TOKEN = re.compile(r"\.?\w+(?:[.\-]\w+)*[#+]*")
 _CACHE_LIMIT = 2_000_000
+_MISSING = object()  # not in the memo (None is a memoised dropped token)
 # Fewer texts than this are cleaned without a progress bar (a bar costs more
 # than cleaning one question, and suggest_tags is called one question at a time).
 _BAR_MIN = 1_000
@@ -210,15 +211,19 @@ class TextCleaner:
         memo = self._memo
         if len(memo) > _CACHE_LIMIT:
             memo.clear()
-        out = []
-        for raw in _TOKEN.findall(text.lower()):
-            try:
-                norm = memo[raw]
-            except KeyError:
-                norm = memo[raw] = self._normalise(raw)
-            if norm is not None:
-                out.append(norm)
-        return out
+        raws = _TOKEN.findall(text.lower())
+        # One C-level pass over the memo, then the misses: most tokens of a
+        # body were seen before, and a loop of try/except costs more.
+        norms = [memo.get(raw, _MISSING) for raw in raws]
+        if _MISSING in norms:
+            for i, norm in enumerate(norms):
+                if norm is _MISSING:
+                    raw = raws[i]
+                    norm = memo.get(raw, _MISSING)  # a repeat of a miss of this text
+                    if norm is _MISSING:
+                        norm = memo[raw] = self._normalise(raw)
+                    norms[i] = norm
+        return [norm for norm in norms if norm is not None]
 
     def clean(self, text: str) -> list[str]:
         """Tokens of one HTML or plain-text string."""
@@ -244,7 +249,7 @@ class TextCleaner:
         keep_code = self.keep_code
         if self.spacy_model is None:
             tokens = self._tokens
-            return [tokens(html_to_text(t, keep_code=keep_code)) for t in items]
+            return [tokens(visible_text(t, keep_code=keep_code)) for t in items]
         return self._spacy_tokens([html_to_text(t, keep_code=keep_code) for t in items])
 
     def _spacy_tokens(self, texts: list[str]) -> list[list[str]]:

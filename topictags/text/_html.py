@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ..errors import InputTextError
 
-__all__ = ["html_to_text"]
+__all__ = ["html_to_text", "visible_text"]
 
 # Block code is source, not prose: it swamps topics with identifiers. Inline
 # <code> usually names the technology ("use `DataFrame.merge`"), so it stays.
@@ -61,6 +61,15 @@ def html_to_text(html: str, *, keep_code: bool = False) -> str:
     >>> html_to_text("<p>Use <code>pd.merge</code> &amp; join</p><pre><code>x = 1</code></pre>")
     'Use pd.merge & join'
     """
+    return " ".join(visible_text(html, keep_code=keep_code).split())
+
+
+def visible_text(html: str, *, keep_code: bool = False) -> str:
+    """:func:`html_to_text` before its runs of whitespace are made single spaces.
+
+    For the cleaner, whose tokenizer treats any run of whitespace as one
+    separator: joining the words again cost 8 % of cleaning a body.
+    """
     if not isinstance(html, str):
         if html is None:
             return ""
@@ -70,7 +79,7 @@ def html_to_text(html: str, *, keep_code: bool = False) -> str:
     if not html:
         return ""
     if "<" not in html and "&" not in html:
-        return " ".join(html.split())  # plain text: skip the parser (titles...)
+        return html  # plain text: skip the parser (titles...)
     if html.count("<") > _MAX_DEPTH and _nesting_exceeds(html, _MAX_DEPTH):
         return _scanned_text(html, keep_code=keep_code)
     tree = LexborHTMLParser(html)
@@ -80,8 +89,7 @@ def html_to_text(html: str, *, keep_code: bool = False) -> str:
     selector = _NEVER_TEXT if keep_code else f"{_NEVER_TEXT}, {_CODE_BLOCKS}"
     for node in root.css(selector):
         node.decompose()
-    text = root.text(separator=" ")
-    return " ".join(text.split())
+    return root.text(separator=" ")
 
 
 @functools.cache
