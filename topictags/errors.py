@@ -13,6 +13,7 @@ from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
 __all__ = [
     "CorpusError",
     "CorpusWarning",
+    "DependencyError",
     "FetchError",
     "InputTextError",
     "ModelFileError",
@@ -76,3 +77,12 @@ class FetchError(TopicTagsError, OSError):
 
 class QuotaExceededError(FetchError):
     """The API's request quota is used up; what was fetched stays cached."""
+
+
+class DependencyError(TopicTagsError, ImportError):
+    """An optional dependency (a Python package or a system runtime) is missing.
+
+    Also an ``ImportError``; the message names what to install, e.g.
+    ``pip install "topictags[spark]"`` and a Java runtime for
+    :mod:`topictags.spark`.
+    """
