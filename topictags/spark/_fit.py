@@ -35,7 +35,7 @@ from ..models import TopicModel
 from ..tagging import TopicTagger
 from ..tagging._mapping import lexical_mapping
 from ..text import TextCleaner
-from ._session import import_pyspark, require_columns
+from ._session import import_pyspark, require_columns, translating_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
@@ -57,6 +57,7 @@ def _timed(timings: dict | None, stage: str, start: float) -> float:
     return now
 
 
+@translating_errors
 def fit_topic_tagger(
     sdf: DataFrame,
     method: str = "nmf",
@@ -312,6 +313,7 @@ def infer_mixtures(tagger: TopicTagger, docs: DataFrame) -> DataFrame:
     return docs.mapInPandas(mixtures, schema)
 
 
+@translating_errors
 def cooccurrence_mapping(mixtures: DataFrame, tags: Any, *, lift: float = 0.0) -> np.ndarray:
     """:func:`topictags.tagging.cooccurrence_mapping` as a distributed aggregation.
 

@@ -14,7 +14,7 @@ from ..corpus._load import _columns, _normalise, _options
 from ..corpus._posts_xml import iter_posts_xml
 from ..corpus._sites import site_from_path
 from ..errors import CorpusError
-from ._session import import_pyspark
+from ._session import import_pyspark, translating_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -35,6 +35,7 @@ _XML_ENDINGS = (".xml", ".xml.gz", ".xml.bz2")
 _MICROS = "__topictags_micros__"
 
 
+@translating_errors
 def read_questions(
     spark: SparkSession,
     path: str | os.PathLike | Sequence[str | os.PathLike],
@@ -262,7 +263,7 @@ def _posts_batches(batches: Iterator[pd.DataFrame], where: str, options,
         for line in lines["value"].tolist():
             text = (line or "").strip()
             if text.startswith("<row"):
-                if not text.endswith("/>"):
+                if not text.endswith(("/>", "</row>")):
                     raise CorpusError(
                         f"{where}: a <row> spans several lines ({text[:80]!r}...): read_questions "
                         "reads Posts.xml one row per line, as Stack Exchange dumps are written; "

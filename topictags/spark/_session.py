@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import re
 import shutil
 import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +18,8 @@ from ..errors import DependencyError
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["find_java", "import_pyspark", "local_session"]
+__all__ = ["find_java", "import_pyspark", "library_errors", "local_session", "require_columns",
+           "translating_errors"]
 
 INSTALL = 'pip install "topictags[spark]"'
 JAVA_HINT = (
@@ -39,6 +44,9 @@ def import_pyspark():
     # integers, naive timestamps) are tested with it.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
                             category=FutureWarning)
+    # ...and its conversions pass pandas 3's deprecated copy= (pyspark/sql/pandas/types.py).
+    warnings.filterwarnings("ignore", message="The copy keyword is deprecated",
+                            module=r"pyspark\.")
     return pyspark
 
 
@@ -144,3 +152,46 @@ def require_columns(sdf: DataFrame, needed: dict[str, str], what: str) -> None:
             "topictags.spark.read_questions(spark, path), whose tags are array<string> "
             "(lists of lower-case tags)"
         )
+
+
+@contextlib.contextmanager
+def library_errors() -> Iterator[None]:
+    """Errors the library raised inside a Spark task, re-raised as themselves.
+
+    Spark hands an exception raised in a Python worker back to the driver as
+    a ``PythonException`` holding the worker's traceback as text. When that
+    text names a topictags error (a malformed tag, a bad ``Posts.xml``
+    line), the same error type is raised here with its message, from the
+    Spark exception; other Spark errors pass through unchanged.
+    """
+    from .. import errors
+
+    try:
+        yield
+    except Exception as exc:
+        try:
+            from pyspark.errors import PythonException
+        except ImportError:  # no PySpark: nothing Spark raised
+            raise exc from exc.__cause__
+        if not isinstance(exc, PythonException):
+            raise
+        text = str(exc)
+        found = re.findall(r"topictags\.errors\.(\w+): (.*)", text)
+        if not found:
+            raise
+        name, message = found[-1]
+        kind = getattr(errors, name, None)
+        if not (isinstance(kind, type) and issubclass(kind, errors.TopicTagsError)):
+            raise
+        raise kind(f"{message.strip()} (raised in a Spark task)") from exc
+
+
+def translating_errors(function):
+    """``function`` run inside :func:`library_errors` (for the Spark actions it runs)."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with library_errors():
+            return function(*args, **kwargs)
+
+    return wrapper
