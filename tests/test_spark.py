@@ -151,6 +151,34 @@ def test_read_posts_xml_through_the_loaders_parser(spark, tmp_path):
     assert "\n" in got["body"][0]  # &#xA; in an attribute is a newline of the body
 
 
+EXCEL_EU = (
+    "\ufeffId;Title;Body;Tags;CreationDate;Score\r\n"
+    '1;Grind size for espresso;"<p>Fine, finer; finest &amp; more.</p>\r\n'
+    '<pre><code>a = b; c = d, e</code></pre>";<espresso><grinding>;05/11/2009 13:43;5\r\n'
+    '2;Milk "microfoam";"<p>Steam; then swirl, pour.</p>";|milk|;17/11/2009 09:01;2\r\n'
+    "3;Decaf;<p>How?</p>;<decaf>;01/12/2010 00:00;0\r\n"
+)
+
+
+def test_read_excel_csv_with_day_first_dates_decided_by_the_whole_column(spark, tmp_path):
+    # 17/11 proves the column day-first: 05/11 and 01/12 must read day-first too,
+    # whichever Spark partition or batch they are in.
+    path = tmp_path / "coffee.stackexchange.com.csv"
+    path.write_bytes(EXCEL_EU.replace('Milk "microfoam"', '"Milk ""microfoam"""')
+                     .encode("utf-8"))
+    got = _sorted(tts.read_questions(spark, str(path), sep=";").toPandas())
+    expected = _sorted(tt.load_questions(path))
+    # Spark's CSV reader turns a quoted field's CRLF into LF (documented).
+    assert expected["body"][0].count("\r\n") == 1
+    expected["body"] = expected["body"].str.replace("\r\n", "\n")
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["creation_date"].tolist() == [pd.Timestamp("2009-11-05 13:43"),
+                                             pd.Timestamp("2009-11-17 09:01"),
+                                             pd.Timestamp("2010-12-01 00:00")]
+    assert set(got["site"]) == {"coffee.stackexchange.com"}
+    assert "\n" in got["body"][0] and got["title"][1] == 'Milk "microfoam"'
+
+
 def test_posts_xml_with_a_doctype_is_refused(spark, tmp_path):
     path = tmp_path / "Posts.xml"
     path.write_text('<?xml version="1.0"?>\n<!DOCTYPE posts [<!ENTITY a "b">]>\n<posts>\n'
@@ -241,17 +269,25 @@ def test_the_sample_is_seeded_and_independent_of_partitioning(fitted, corpus):
     first = fitted["nmf"]
     assert again.train_questions_["id"].tolist() == first.train_questions_["id"].tolist()
     np.testing.assert_allclose(again.model_.components_, first.model_.components_)
-    other = tts.fit_topic_tagger(corpus, "nmf", n_topics=4, n_tags=8, min_df=1,
-                                 view_topics=None, random_state=1, sample_size=100)
-    assert other.train_questions_["id"].tolist() != first.train_questions_["id"].tolist()
+    # Another seed, another sample: the smallest hashes of seed 1 are other questions.
+    hashes = tts.clean_questions(first, corpus, seed=1).select(
+        "id", "__topictags_hash__").toPandas()
+    other = hashes.sort_values("__topictags_hash__")["id"][:100]
+    assert set(other) != set(first.train_questions_["id"])
+    assert len(set(first.train_questions_["id"])) == 100  # no question twice
 
 
-@pytest.mark.parametrize("lift", [0.0, 0.5])
-def test_cooccurrence_aggregation_equals_the_in_memory_function(fitted, corpus, lift):
+@pytest.fixture(scope="module")
+def mixtures(fitted, corpus):
     tagger = fitted["lda"]
     docs = tts.clean_questions(tagger, corpus.withColumn(
         "tags", F.concat("tags", F.slice("tags", 1, 1))))  # a tag repeated in every question
-    mixtures = tts.infer_mixtures(tagger, docs).cache()
+    return tts.infer_mixtures(tagger, docs).cache()
+
+
+@pytest.mark.parametrize("lift", [0.0, 0.5])
+def test_cooccurrence_aggregation_equals_the_in_memory_function(fitted, mixtures, lift):
+    tagger = fitted["lda"]
     got = tts.cooccurrence_mapping(mixtures, tagger.tags_, lift=lift)
     rows = mixtures.select("theta", "tags").toPandas()
     theta = np.array(rows["theta"].tolist())
@@ -260,13 +296,14 @@ def test_cooccurrence_aggregation_equals_the_in_memory_function(fitted, corpus, 
     assert np.abs(expected).max() > 0.1
 
 
-def test_spark_mapping_is_the_fitted_one(fitted, corpus):
-    tagger = fitted["nmf"]
-    docs = tts.clean_questions(tagger, corpus)
-    mixtures = tts.infer_mixtures(tagger, docs)
+def test_the_fitted_mapping_is_the_aggregation_of_every_question(fitted, mixtures):
+    # fit_topic_tagger's co-occurrence mapping is that of all 160 questions
+    # (a repeated tag counts once), not of the 100 of the sample.
+    tagger = fitted["lda"]
     np.testing.assert_allclose(
         tts.cooccurrence_mapping(mixtures, tagger.tags_, lift=tagger.lift),
         tagger.cooccurrence_, atol=1e-10)
+    assert mixtures.count() == 160
 
 
 # --- suggesting and scoring ----------------------------------------------------

@@ -177,6 +177,8 @@ def _read_one(spark: SparkSession, path: str, given: str | None, options, sep: s
         return raw.mapInPandas(
             lambda batches: _posts_batches(batches, where, options, site), QUESTION_SCHEMA
         )
+    if kind == "csv":  # a byte-order mark stays in the first header name with Spark's reader
+        raw = raw.toDF(*[c.lstrip("\ufeff") for c in raw.columns])
     # Columns and their errors decided once, on the driver, from the schema.
     chosen = _columns(pd.DataFrame(columns=raw.columns), where, options.spec)
     used = [c for c in chosen.values() if c is not None]
