@@ -13,6 +13,7 @@ import threading
 __all__ = [
     "CorpusError",
     "CorpusWarning",
+    "DependencyError",
     "FetchError",
     "InputTextError",
     "InputTextWarning",
@@ -73,6 +74,15 @@ class FetchError(TopicTagsError, OSError):
 
 class QuotaExceededError(FetchError):
     """The API's request quota is used up; what was fetched stays cached."""
+
+
+class DependencyError(TopicTagsError, ImportError):
+    """An optional dependency (a Python package or a system runtime) is missing.
+
+    Also an ``ImportError``; the message names what to install, e.g.
+    ``pip install "topictags[spark]"`` and a Java runtime for
+    :mod:`topictags.spark`.
+    """
 
 
 _LOCK = threading.Lock()
