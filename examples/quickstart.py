@@ -7,10 +7,7 @@ Run from the project root:
 ``--sample N`` uses N questions drawn with a fixed seed (CI runs it that way);
 the default is the whole corpus (27,050 questions). Each step prints its name
 when it starts and its time when it ends; on a terminal, progress bars run in
-between. Measured: 8.5 minutes on 2 idle cores (issue 11, before the
-per-step output), and 35 minutes on 2026-12-01 on 2 cores shared by five
-sessions (NMF 362 s, LDA 571 s, supervised 980 s, compare 108 s, save and
-reload 50 s); expect about 9 minutes on a quiet machine.
+between. Every model is at its defaults (150 topics), so the fits dominate.
 """
 
 from __future__ import annotations
