@@ -298,6 +298,9 @@ def test_dropping_code_only_removes_words(html):
 @settings(max_examples=100, deadline=None)
 @given(html=safe_html, keep_code=st.booleans())
 @example(html="İ", keep_code=False)  # found: lower-casing "İ" shifted every offset
+# found: the second <li> closes the first, so the last </li> is a stray the
+# parser drops and "0" + "0" is one text node
+@example(html="<div><li><li></li>0</li>0</div>", keep_code=False)
 def test_deeply_nested_markup_gives_the_parsers_words(html, keep_code):
     # Markup nested deeper than the parser is allowed to go is read by a linear
     # scan of its tags: it must find the words the parser finds.

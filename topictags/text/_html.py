@@ -150,6 +150,26 @@ def _nesting_exceeds(html: str, limit: int) -> bool:
     return False
 
 
+# A start tag that closes an open element of these names (HTML's "implied end
+# tags"), unless an element of the scope was opened after it.
+_IMPLIED_END = {"li": ({"li"}, {"ul", "ol", "menu"}), "dt": ({"dt", "dd"}, {"dl"}),
+                "dd": ({"dt", "dd"}, {"dl"})}
+# How far down the stack the scan looks: the parser's rule stops at most
+# block elements anyway, and a bound keeps hostile markup linear.
+_IMPLIED_LOOKBACK = 64
+
+
+def _implied_close(stack: list[str], name: str) -> int:
+    """How many open elements the start tag ``name`` closes (0 if none)."""
+    closes, scope = _IMPLIED_END[name]
+    for depth, open_name in enumerate(reversed(stack[-_IMPLIED_LOOKBACK:]), start=1):
+        if open_name in scope:
+            return 0
+        if open_name in closes:
+            return depth
+    return 0
+
+
 def _scanned_text(html: str, *, keep_code: bool) -> str:
     """Visible text of deeply nested markup, by one linear scan of its tags."""
     skipped = _HIDDEN if keep_code else _HIDDEN | {_CODE_BLOCKS}
@@ -158,20 +178,36 @@ def _scanned_text(html: str, *, keep_code: bool) -> str:
     hidden = 0  # open elements whose text is not shown
     chunks = []
     last = 0
+    glue = False  # the previous tag was an end tag that closes nothing
     for is_end, name, start, end in _tags(html):
         if name in ("#text", "#skip"):
             if name == "#text" and not hidden:
                 chunks.append(html[start:end])
             last = end
+            glue = False
             continue
         if not hidden:
-            chunks.append(html[last:start])
+            if glue and chunks:
+                # A stray end tag is dropped by the parser: the text on both
+                # sides is one text node ("<li>0</li>0</li>0" reads "00").
+                chunks[-1] += html[last:start]
+            else:
+                chunks.append(html[last:start])
         last = end
+        # </p> and </br> make elements of their own; other strays vanish.
+        glue = bool(is_end and name is not None and name not in ("p", "br")
+                    and not open_count.get(name))
         if name is None or name in _VOID:
             continue
         if not is_end:
             if name in _RAW_TEXT:
                 continue  # content already skipped; its end tag is ignored below
+            if name in _IMPLIED_END:  # "<li>a<li>b": the second closes the first
+                closed = _implied_close(stack, name)
+                for _ in range(closed):
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    hidden -= top in skipped
             stack.append(name)
             open_count[name] = open_count.get(name, 0) + 1
             hidden += name in skipped
