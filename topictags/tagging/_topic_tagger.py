@@ -23,6 +23,8 @@ from ..models import TopicModel
 from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
 from ._explain import MIN_KNOWN_TERMS, Explanation, explain_suggestions
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
+from ._stream import STREAM_ATTRIBUTES as _STREAM_ATTRIBUTES
+from ._stream import fit_stream, is_stream
 from ._reduce import (
     TopicView,
     group_distributions,
@@ -225,12 +227,18 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
         Parameters
         ----------
-        X : DataFrame, path or glob, or texts
+        X : DataFrame, path or glob, texts, or an iterable of DataFrame chunks
             Questions with their tags (see :func:`~topictags.load_questions`),
             or texts (strings, a DataFrame with ``title``/``body``) whose tags
-            are ``y``.
+            are ``y``; or a stream of question chunks, such as
+            ``iter_questions(path, chunksize=10_000)``, fitted in memory
+            bounded by a chunk (mini-batch NMF or online LDA, ``max_iter``
+            passes over the stream; the views and the logistic mapping
+            read a uniform sample of up to 20,000 questions, the
+            co-occurrence mapping sums over all of them: see
+            ``docs/performance.md``).
         y : sequence of lists of str, optional
-            One tag list per question of ``X``.
+            One tag list per question of ``X`` (not with a stream).
 
         Returns
         -------
@@ -251,13 +259,21 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             random_state=self.random_state,
         )
         model.validate_params()  # before the (slow) cleaning of the corpus
-        corpus, docs, labels = self._prepare_fit(X, y)
-        self.model_ = model
-        doc_topic = model.fit_transform(docs)
-        self.doc_topic_ = doc_topic.astype(np.float32)
-        self.doc_lengths_ = model.doc_lengths_
-        self.term_frequency_ = model.term_frequency_
-        self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels, lift=self.lift)
+        for name in _STREAM_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+        if is_stream(X, y):
+            # Bounded memory: one pass over the chunks (tagging/_stream.py);
+            # the views and the logistic mapping read a uniform sample.
+            fit_stream(self, X, model)
+            labels = self.binarize(self.train_questions_["tags"])
+        else:
+            corpus, docs, labels = self._prepare_fit(X, y)
+            self.model_ = model
+            doc_topic = model.fit_transform(docs)
+            self.doc_topic_ = doc_topic.astype(np.float32)
+            self.doc_lengths_ = model.doc_lengths_
+            self.term_frequency_ = model.term_frequency_
+            self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels, lift=self.lift)
         # The logistic mapping costs more than the others together: fitted
         # only when it is used (with_mapping fits it on demand).
         self.logistic_ = self._fit_logistic(labels) if self.mapping == "logistic" else None
@@ -266,10 +282,11 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         )
         self.mapping_, self.blend_weight_ = self.mapping, float(self.blend_weight)
         self.topic_tag_ = self._mapping_matrix()
-        kept = ["id", "title", "tags", "creation_date", "site"]
-        self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
-            drop=True
-        )
+        if "stream_" not in self.__dict__:
+            kept = ["id", "title", "tags", "creation_date", "site"]
+            self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
+                drop=True
+            )
         self.view_topics_ = self.view_topics
         if self.view_topics is not None and self.view_topics < self.doc_topic_.shape[1]:
             self.__dict__.update(self._view_state(self.view_topics))
