@@ -376,7 +376,7 @@ def fit_stream(tagger, stream, model, *, sample_size: int | None = None) -> None
         "n_questions": int(n_docs),
         "n_chunks": int(info["n_chunks"]),
         "passes": int(passes),
-        "sample_size": int(len(order)),
+        "sample_size": len(order),
         "protected_from": int(info["protected_from"]),
         "seconds": float(time.perf_counter() - start),
     }
@@ -593,7 +593,7 @@ def _infer(tagger, model, spool: _Spool, idf, reservoir: _Reservoir) -> dict:
                 slot = slot_of.get(start + offset)
                 if slot is not None:
                     doc_topic[slot] = theta[offset]
-                    doc_lengths[slot] = int(round(lengths[offset]))
+                    doc_lengths[slot] = round(lengths[offset])
             start += counts.shape[0]
             bar.update(counts.shape[0])
     return {"sums": sums, "topic_tokens": topic_tokens, "doc_topic": doc_topic,

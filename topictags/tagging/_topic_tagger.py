@@ -23,8 +23,6 @@ from ..models import TopicModel
 from ._base import SHARED_CONSTRAINTS, BaseTagger, TextInput
 from ._explain import MIN_KNOWN_TERMS, Explanation, explain_suggestions
 from ._mapping import MAPPINGS, blend, cooccurrence_mapping, lexical_mapping, logistic_mapping
-from ._stream import STREAM_ATTRIBUTES as _STREAM_ATTRIBUTES
-from ._stream import fit_stream, is_stream
 from ._reduce import (
     TopicView,
     group_distributions,
@@ -33,6 +31,8 @@ from ._reduce import (
     topic_groups,
     topic_linkage,
 )
+from ._stream import STREAM_ATTRIBUTES as _STREAM_ATTRIBUTES
+from ._stream import fit_stream, is_stream
 from ._visualize import VisualizeMixin
 
 __all__ = ["TopicTagger"]
