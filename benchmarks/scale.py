@@ -95,7 +95,7 @@ def quality(workdir: Path, sample: int) -> dict:
     for method in ("nmf", "lda"):
         run(f"{method} in memory", method, train)
         run(f"{method} streamed", method, tt.iter_questions(path, chunksize=5_000))
-        for passes in (1, 6):
+        for passes in (1, 2, 6):
             run(f"{method} streamed, {passes} passes", method,
                 tt.iter_questions(path, chunksize=5_000), max_iter=passes)
         default = stream.STREAM_SAMPLE

@@ -39,6 +39,7 @@ questions), which every view reads.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import tempfile
@@ -339,6 +340,7 @@ def fit_stream(tagger, stream, model, *, sample_size: int | None = None) -> None
     sample_size = STREAM_SAMPLE if sample_size is None else sample_size  # read at call time
     random_state = tagger.random_state
     passes = model.max_iter or DEFAULT_PASSES[model.method]
+    _check_backend(model)
     with tempfile.TemporaryDirectory(prefix="topictags-fit-") as directory:
         spool = _Spool(Path(directory))
         info = _spool_stream(tagger, stream, spool, sample_size, random_state)
@@ -368,10 +370,7 @@ def fit_stream(tagger, stream, model, *, sample_size: int | None = None) -> None
     tagger.cooccurrence_ = inferred["sums"].mapping(lift=tagger.lift)
     tagger.topic_mass_ = inferred["sums"].mass.copy()
     tagger.topic_tokens_ = inferred["topic_tokens"]
-    tagger.train_questions_ = pd.DataFrame(
-        [info["rows"][slot] for slot in order.tolist()],
-        columns=["id", "title", "tags", "creation_date", "site"],
-    ).astype({"id": "Int64", "creation_date": "datetime64[ns]"})
+    tagger.train_questions_ = _sample_frame([info["rows"][slot] for slot in order.tolist()])
     tagger.stream_ = {
         "n_questions": int(n_docs),
         "n_chunks": int(info["n_chunks"]),
@@ -508,20 +507,8 @@ def _matrix(model, counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_mat
 
 def _train(model, spool: _Spool, idf, n_docs: int, passes: int, random_state):
     """``passes`` passes of mini-batch NMF or online LDA over the spooled blocks."""
-    from sklearn.decomposition import LatentDirichletAllocation, MiniBatchNMF
-
-    if model.method == "nmf":
-        batch = max(NMF_BATCH, model.n_topics)
-        estimator = MiniBatchNMF(
-            n_components=model.n_topics, init="nndsvda", beta_loss="frobenius",
-            batch_size=batch, max_iter=passes, alpha_W=model.nmf_alpha_W, alpha_H="same",
-            l1_ratio=model.nmf_l1_ratio, random_state=random_state,
-        )
-    else:
-        estimator = LatentDirichletAllocation(
-            n_components=model.n_topics, learning_method="online", total_samples=n_docs,
-            batch_size=LDA_BATCH, max_iter=passes, random_state=random_state, n_jobs=1,
-        )
+    estimator = _online_estimator(model, random_state, total_samples=n_docs, passes=passes)
+    batch = getattr(estimator, "batch_size", 0)
     bar = progress_bar(total=passes * n_docs, desc=f"fitting {model.method}", unit="question",
                        disable=None)
     with bar:
@@ -547,7 +534,25 @@ def _train(model, spool: _Spool, idf, n_docs: int, passes: int, random_state):
     return estimator
 
 
-def _install_estimator(model, estimator) -> None:
+def _online_estimator(model, random_state, *, total_samples, passes: int = 1):
+    """MiniBatchNMF (Frobenius on TF-IDF, as the in-memory NMF) or online LDA."""
+    from sklearn.decomposition import LatentDirichletAllocation, MiniBatchNMF
+
+    if model.method == "nmf":
+        return MiniBatchNMF(
+            n_components=model.n_topics, init="nndsvda", beta_loss="frobenius",
+            batch_size=max(NMF_BATCH, model.n_topics), max_iter=passes,
+            alpha_W=model.nmf_alpha_W, alpha_H="same", l1_ratio=model.nmf_l1_ratio,
+            random_state=random_state,
+        )
+    extra = {} if total_samples is None else {"total_samples": total_samples}
+    return LatentDirichletAllocation(
+        n_components=model.n_topics, learning_method="online", batch_size=LDA_BATCH,
+        max_iter=passes, random_state=random_state, n_jobs=1, **extra,
+    )
+
+
+def _install_estimator(model, estimator, *, copy_lda: bool = False) -> None:
     """Give the TopicModel its fitted estimator, as the in-memory fit leaves it."""
     from sklearn.decomposition import NMF
 
@@ -556,18 +561,24 @@ def _install_estimator(model, estimator) -> None:
     if model.method == "nmf":
         # Inference as in memory: coordinate descent on W with the streamed H
         # (MiniBatchNMF's own transform runs multiplicative updates instead).
+        # max_iter counted passes over the stream: inference runs the default
+        # number of coordinate-descent iterations, without a warning, as the
+        # default in-memory NMF does.
         nmf = NMF(
-            n_components=model.n_topics, init="nndsvda",
-            max_iter=model.max_iter or NMF_DEFAULT_ITERATIONS,
+            n_components=model.n_topics, init="nndsvda", max_iter=NMF_DEFAULT_ITERATIONS,
             alpha_W=model.nmf_alpha_W, alpha_H="same", l1_ratio=model.nmf_l1_ratio,
             random_state=model.random_state,
         )
-        nmf.components_ = estimator.components_
+        nmf.components_ = estimator.components_.copy()  # partial_fit goes on updating its own
         nmf.n_components_ = estimator.n_components_
         nmf.n_features_in_ = estimator.n_features_in_
         nmf.n_iter_ = int(getattr(estimator, "n_steps_", 0))
         nmf.reconstruction_err_ = float("nan")
         estimator = nmf
+    elif copy_lda:  # partial_fit goes on updating its own
+        estimator = copy.deepcopy(estimator)
+    model.max_iter = None
+    model.__dict__.pop("_nmf_cache", None)
     model.model_ = estimator
     model.components_ = estimator.components_
 
@@ -605,3 +616,142 @@ def check_no_targets(y) -> None:
         raise ParameterError(
             "a stream of chunks carries its tags in its 'tags' column: drop y"
         )
+
+
+# -- partial_fit ------------------------------------------------------------------------
+class PartialState:
+    """What ``partial_fit`` carries from call to call (not saved with the tagger)."""
+
+    def __init__(self, tagger, model, columns: list, sample_size: int) -> None:
+        self.model = model
+        self.columns = columns
+        self.estimator = None
+        self.sums = CooccurrenceSums(model.n_topics, len(tagger.tags_))
+        self.reservoir = _Reservoir(sample_size, tagger.random_state)
+        self.rows: dict[int, tuple] = {}
+        self.counts: dict[int, sparse.csr_matrix] = {}
+        self.term_frequency = None
+        self.idf = None
+        self.n_chunks = 0
+        self.seconds = 0.0
+
+
+def _check_backend(model) -> None:
+    if model.method == "lda" and model.backend != "sklearn":
+        raise ParameterError(
+            "a streamed fit uses scikit-learn's online LDA: pass backend='sklearn' (gensim's "
+            "LDA is fitted in memory only)"
+        )
+
+
+def partial_fit_chunk(tagger, chunk, y, model) -> sparse.csr_matrix:
+    """One ``partial_fit`` call: update the model and the sums; set the fitted arrays.
+
+    ``model`` is a new, validated TopicModel on the first call, else None.
+    Returns the tag indicators of the sample (for the logistic mapping).
+    """
+    check_no_targets(y)
+    if not isinstance(chunk, pd.DataFrame):
+        raise CorpusError(
+            f"partial_fit takes one DataFrame chunk of questions, got {type(chunk).__name__}: "
+            "for a whole stream, use fit(iter_questions(path, chunksize=...))"
+        )
+    state: PartialState | None = tagger.__dict__.get("partial_state_")
+    if state is not None and list(chunk.columns) != state.columns:
+        raise CorpusError(
+            f"this chunk has columns {list(chunk.columns)} but the first chunk had "
+            f"{state.columns}: give chunks of one schema (as iter_questions yields them)"
+        )
+    frames = list(_chunks([chunk]))
+    if not frames:
+        raise CorpusError("the chunk holds no question: pass a chunk with at least one row")
+    frame = frames[0].reset_index(drop=True)
+    tag_lists = [list(t) for t in frame["tags"]]
+    if state is None:
+        _check_backend(model)
+        if not any(tag_lists):
+            raise CorpusError(
+                "the first chunk has no tags: partial_fit takes its tag vocabulary from the "
+                "first chunk; start with a chunk of tagged questions"
+            )
+        tagger.tags_, tagger.tag_counts_ = ranked_tags(
+            Counter(t for tags in tag_lists for t in set(tags)), tagger.n_tags)
+        tagger.title_weight_ = int(tagger.title_weight)
+        tagger.cleaner_ = TextCleaner(
+            keep_code=tagger.keep_code, spacy_model=tagger.spacy_model,
+            protected=tagger._protected_terms(tag_lists),
+        )
+        state = PartialState(tagger, model, list(chunk.columns), STREAM_SAMPLE)
+    model = state.model
+    cleaned = next(clean_chunks([frame], tagger.cleaner_))
+    docs = _documents(cleaned["title_tokens"], cleaned["body_tokens"], tagger.title_weight_)
+    if state.estimator is None:
+        # The vocabulary and IDF of the first chunk, by the in-memory vectorizer.
+        vectorizer = model._make_vectorizer()
+        try:
+            vectorizer.fit(docs)
+        except ValueError as exc:
+            raise CorpusError(
+                f"no usable terms in the first chunk's {len(docs)} documents ({exc}): lower "
+                "min_df, or start with a larger chunk"
+            ) from exc
+        vocabulary = vectorizer.get_feature_names_out().tolist()
+        _check_topics(model, len(docs), len(vocabulary))
+        model.feature_names_ = np.asarray(vocabulary, dtype=str)
+        model.vectorizer_ = vectorizer
+        state.idf = vectorizer.idf_ if model.method == "nmf" else None
+        state.term_frequency = np.zeros(len(vocabulary))
+        state.estimator = _online_estimator(model, tagger.random_state, total_samples=None)
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counts = CountVectorizer(
+        token_pattern=r"\S+", lowercase=False, dtype=np.float64,
+        vocabulary=model.vectorizer_.vocabulary_,
+    ).transform(docs)
+    X = _matrix(model, counts, state.idf)
+    if model.method == "nmf":
+        batch = state.estimator.batch_size
+        for lo in range(0, X.shape[0], batch):
+            part = X[lo: lo + batch]
+            if state.estimator.__dict__.get("n_steps_") is None and part.shape[0] < model.n_topics:
+                raise CorpusError(
+                    f"the first chunk has {part.shape[0]} questions, fewer than the "
+                    f"{model.n_topics} topics: start partial_fit with a larger chunk"
+                )
+            state.estimator.partial_fit(part)
+    else:
+        state.estimator.partial_fit(X)
+    _install_estimator(model, state.estimator, copy_lda=True)
+    labels = tagger.binarize(tag_lists)
+    state.sums.add(model.transform_matrix(X), labels)
+    state.term_frequency += np.asarray(counts.sum(axis=0)).ravel()
+    ids, titles = frame["id"].tolist(), frame["title"].tolist()
+    dates, sites = frame["creation_date"].tolist(), frame["site"].tolist()
+    for slot, offset in state.reservoir.offer(len(docs)):
+        state.rows[slot] = (ids[offset], titles[offset], tag_lists[offset], dates[offset],
+                            sites[offset])
+        state.counts[slot] = counts[offset]
+    state.n_chunks += 1
+    tagger.partial_state_ = state
+    # The fitted arrays, from the current model.
+    order = state.reservoir.order().tolist()
+    sample_counts = sparse.vstack([state.counts[s] for s in order], format="csr")
+    theta = model.transform_matrix(_matrix(model, sample_counts, state.idf))
+    tagger.model_ = model
+    model.term_frequency_ = tagger.term_frequency_ = state.term_frequency.copy()
+    tagger.doc_topic_ = theta.astype(np.float32)
+    tagger.doc_lengths_ = model.doc_lengths_ = np.asarray(
+        sample_counts.sum(axis=1)).ravel().round().astype(np.int64)
+    tagger.cooccurrence_ = state.sums.mapping(lift=tagger.lift)
+    tagger.topic_mass_ = state.sums.mass.copy()
+    tagger.train_questions_ = _sample_frame([state.rows[s] for s in order])
+    tagger.stream_ = {
+        "n_questions": int(state.reservoir.seen), "n_chunks": state.n_chunks, "passes": 1,
+        "sample_size": len(order), "protected_from": -1, "seconds": state.seconds,
+    }
+    return tagger.binarize(tagger.train_questions_["tags"])
+
+
+def _sample_frame(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["id", "title", "tags", "creation_date", "site"])
+    return frame.astype({"id": "Int64", "creation_date": "datetime64[ns]"})
