@@ -13,8 +13,8 @@ from scipy import sparse
 
 import topictags as tt
 from topictags.errors import CorpusError, ParameterError
-from topictags.tagging import cooccurrence_mapping
 from topictags.tagging import _stream as stream_module
+from topictags.tagging import cooccurrence_mapping
 from topictags.tagging._stream import CooccurrenceSums
 
 
@@ -106,6 +106,9 @@ def test_streamed_state_is_bounded(posts, tmp_path, monkeypatch):
     for name in ("doc_topic_", "doc_lengths_"):
         assert getattr(a, name).shape == getattr(b, name).shape
     assert len(a.train_questions_) == len(b.train_questions_) == 60
+    # The over-time chart reads the sample, and says so.
+    title = b.visualize_over_time(min_questions=1).axes[0].get_title()
+    assert "sample of 60 of the 720 training questions" in title
     assert size_b < 1.2 * size_a
 
 
