@@ -111,7 +111,8 @@ def quality(workdir: Path, sample: int) -> dict:
     }
     print("streamed / in-memory Jaccard:", summary)
     return {"n_train": len(train), "n_test": len(test), "chunksize": 5_000,
-            "default_passes": stream.DEFAULT_PASSES, "sample_size": stream.STREAM_SAMPLE,
+            "default_passes": stream.default_passes(len(train)),
+            "sample_size": stream.STREAM_SAMPLE,
             "rows": rows, "ratio_streamed_to_in_memory": summary}
 
 

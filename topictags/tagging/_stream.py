@@ -18,7 +18,7 @@
 3. *Vectorising pass* over the spool: term counts of each block of
    ``BLOCK`` documents in the fixed vocabulary, written as sparse matrices
    next to the spool, with the tag indicators.
-4. *Training passes* (``max_iter`` of them, ``DEFAULT_PASSES`` by default):
+4. *Training passes* (``max_iter`` of them; by default :func:`default_passes`):
    ``MiniBatchNMF.partial_fit`` on TF-IDF (Frobenius, as the in-memory NMF)
    or online variational LDA (``LatentDirichletAllocation.partial_fit``) on
    counts, block after block.
@@ -59,11 +59,11 @@ from ..text import TextCleaner, clean_chunks
 
 __all__ = [
     "BLOCK",
-    "DEFAULT_PASSES",
     "PROTECT_SAMPLE",
     "STREAM_ATTRIBUTES",
     "STREAM_SAMPLE",
     "CooccurrenceSums",
+    "default_passes",
     "is_stream",
 ]
 
@@ -75,13 +75,41 @@ STREAM_SAMPLE = 20_000
 PROTECT_SAMPLE = 10_000
 # Documents per spooled matrix (and per partial_fit call of LDA).
 BLOCK = 10_000
-# Mini-batch of MiniBatchNMF (scikit-learn's default).
-NMF_BATCH = 1024
+# Mini-batch of MiniBatchNMF: scikit-learn's default 1024 on small streams,
+# growing to NMF_BATCH_MAX so that a pass makes about NMF_UPDATES updates of
+# H. Each update costs about 2 n_topics^2 n_terms flops whatever the batch
+# (3 GFlop at 150 topics and 20,000 terms, measured as 1.1 ms per question
+# and pass with batches of 1024): larger batches on large streams keep the
+# cost per question from being dominated by it.
+NMF_BATCH, NMF_BATCH_MAX, NMF_UPDATES = 1024, 8192, 100
 # Mini-batch of online LDA: larger than scikit-learn's 128, because every
 # update recomputes exp(E[log beta]) over the whole topic-term matrix.
 LDA_BATCH = 1024
-# Passes over the stream when max_iter is None (measured, docs/performance.md).
-DEFAULT_PASSES = {"nmf": 3, "lda": 3}
+# Default passes: 3 on streams up to 100,000 questions (as good as the
+# in-memory fit, docs/performance.md), down to 1 from 300,000, where one
+# pass already makes hundreds of mini-batch updates.
+PASSES_MAX, PASSES_WORK = 3, 300_000
+
+
+def default_passes(n_questions: int) -> int:
+    """Passes over a stream of ``n_questions`` when ``max_iter`` is None.
+
+    ``min(3, ceil(300_000 / n_questions))``: the number of updates, not of
+    passes, is what an online fit needs; a large stream gives them in one.
+
+    Examples
+    --------
+    >>> [default_passes(n) for n in (20_000, 100_000, 200_000, 300_000, 10**6)]
+    [3, 3, 2, 1, 1]
+    """
+    return int(min(PASSES_MAX, max(1, -(-PASSES_WORK // max(n_questions, 1)))))
+
+
+def nmf_batch(n_questions: int, n_topics: int) -> int:
+    """MiniBatchNMF's mini-batch for a stream of ``n_questions`` (see NMF_BATCH)."""
+    return int(max(min(max(NMF_BATCH, n_questions // NMF_UPDATES), NMF_BATCH_MAX), n_topics))
+
+
 # Fitted attributes only a streamed fit sets (dropped by every fit first).
 STREAM_ATTRIBUTES = ("stream_", "topic_mass_", "topic_tokens_", "partial_state_")
 _SEP = "\x1f"  # between the tags of a spooled question (never in a tag)
@@ -339,12 +367,13 @@ def fit_stream(tagger, stream, model, *, sample_size: int | None = None) -> None
     start = time.perf_counter()
     sample_size = STREAM_SAMPLE if sample_size is None else sample_size  # read at call time
     random_state = tagger.random_state
-    passes = model.max_iter or DEFAULT_PASSES[model.method]
     _check_backend(model)
     with tempfile.TemporaryDirectory(prefix="topictags-fit-") as directory:
         spool = _Spool(Path(directory))
         info = _spool_stream(tagger, stream, spool, sample_size, random_state)
         n_docs = info["n_questions"]
+        passes = model.max_iter or default_passes(n_docs)
+        timings = {"spool": time.perf_counter() - start}
         vocabulary = choose_vocabulary(
             info["df"], info["tf"], n_docs, min_df=model.min_df, max_df=model.max_df,
             max_features=model.max_features,
@@ -355,13 +384,19 @@ def fit_stream(tagger, stream, model, *, sample_size: int | None = None) -> None
             [np.log((1 + n_docs) / (1 + info["df"][t])) + 1.0 for t in vocabulary]
         )
         del info["df"], info["tf"]
+        mark = time.perf_counter()
         term_frequency = _vectorise(tagger, spool, vocabulary)
+        timings["vectorise"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         model.feature_names_ = np.asarray(vocabulary, dtype=str)
         model.term_frequency_ = term_frequency
         model.vectorizer_ = _fitted_vectorizer(model, vocabulary, idf)
         estimator = _train(model, spool, idf, n_docs, passes, random_state)
         _install_estimator(model, estimator)
+        timings["train"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         inferred = _infer(tagger, model, spool, idf, info["reservoir"])
+        timings["infer"] = time.perf_counter() - mark
     order = info["reservoir"].order()
     tagger.model_ = model
     tagger.doc_topic_ = inferred["doc_topic"][order].astype(np.float32)
@@ -378,6 +413,7 @@ def fit_stream(tagger, stream, model, *, sample_size: int | None = None) -> None
         "sample_size": len(order),
         "protected_from": int(info["protected_from"]),
         "seconds": float(time.perf_counter() - start),
+        "phase_seconds": {name: round(float(v), 2) for name, v in timings.items()},
     }
     _log.info("fitted on %d questions in %d chunks (%d passes; sample of %d kept)",
               n_docs, info["n_chunks"], passes, len(order))
@@ -508,6 +544,8 @@ def _matrix(model, counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_mat
 def _train(model, spool: _Spool, idf, n_docs: int, passes: int, random_state):
     """``passes`` passes of mini-batch NMF or online LDA over the spooled blocks."""
     estimator = _online_estimator(model, random_state, total_samples=n_docs, passes=passes)
+    if model.method == "nmf":
+        estimator.set_params(batch_size=nmf_batch(n_docs, model.n_topics))
     batch = getattr(estimator, "batch_size", 0)
     bar = progress_bar(total=passes * n_docs, desc=f"fitting {model.method}", unit="question",
                        disable=None)
