@@ -228,3 +228,12 @@ def test_cli_fit_chunksize_streams(posts, tmp_path, monkeypatch):
     out3 = tmp_path / "model3.tt"
     _main.main(["fit", str(posts), "-o", str(out3), "--n-topics", "4", "--view-topics", "all"])
     assert tt.load(out3).stream_["n_chunks"] == 1
+
+
+def test_streamed_fit_does_not_depend_on_the_source_chunk_size(posts, monkeypatch):
+    monkeypatch.setattr(stream_module, "STREAM_SAMPLE", 60)  # the sample is drawn
+    a = tagger().fit(tt.iter_questions(posts, chunksize=50))
+    b = tagger().fit(tt.iter_questions(posts, chunksize=70))
+    assert a.train_questions_["id"].tolist() == b.train_questions_["id"].tolist()
+    np.testing.assert_array_equal(a.model_.components_, b.model_.components_)
+    np.testing.assert_array_equal(a.cooccurrence_, b.cooccurrence_)
