@@ -72,7 +72,8 @@ print(json.dumps({{
 """
 
 
-def quality(workdir: Path, sample: int) -> dict:
+def quality(workdir: Path, sample: int, methods=("nmf", "lda"), variants: bool = True,
+            in_memory: bool = True) -> dict:
     import topictags as tt
     import topictags.tagging._stream as stream
 
@@ -92,12 +93,15 @@ def quality(workdir: Path, sample: int) -> dict:
         print(label, {k: round(v, 4) for k, v in rows[label].items()}, flush=True)
         return model
 
-    for method in ("nmf", "lda"):
-        run(f"{method} in memory", method, train)
+    for method in methods:
+        if in_memory:
+            run(f"{method} in memory", method, train)
         run(f"{method} streamed", method, tt.iter_questions(path, chunksize=5_000))
-        for passes in (1, 2, 6):
+        for passes in (1, 2, 6) if variants else ():
             run(f"{method} streamed, {passes} passes", method,
                 tt.iter_questions(path, chunksize=5_000), max_iter=passes)
+        if not variants:
+            continue
         default = stream.STREAM_SAMPLE
         stream.STREAM_SAMPLE = sample
         try:
@@ -107,7 +111,7 @@ def quality(workdir: Path, sample: int) -> dict:
             stream.STREAM_SAMPLE = default
     summary = {
         method: rows[f"{method} streamed"]["jaccard"] / rows[f"{method} in memory"]["jaccard"]
-        for method in ("nmf", "lda")
+        for method in methods if f"{method} in memory" in rows
     }
     print("streamed / in-memory Jaccard:", summary)
     return {"n_train": len(train), "n_test": len(test), "chunksize": 5_000,
@@ -192,7 +196,10 @@ def main() -> None:
     if args.workdir.resolve().is_relative_to(ROOT):
         raise SystemExit("--workdir must be outside the repository")
     if args.section == "quality":
-        write_results("scale-quality", quality(args.workdir, args.sample))
+        methods = args.method or ["nmf", "lda"]
+        quick = args.name is not None  # a named quality run: the default fits only
+        write_results(args.name or "scale-quality", quality(
+            args.workdir, args.sample, methods, variants=not quick, in_memory=not quick))
     else:
         scale(args.n or [100_000], args.method or ["nmf", "lda"], args.workdir, args.name)
 

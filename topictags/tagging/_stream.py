@@ -82,9 +82,10 @@ BLOCK = 10_000
 # and pass with batches of 1024): larger batches on large streams keep the
 # cost per question from being dominated by it.
 NMF_BATCH, NMF_BATCH_MAX, NMF_UPDATES = 1024, 8192, 100
-# Mini-batch of online LDA: larger than scikit-learn's 128, because every
-# update recomputes exp(E[log beta]) over the whole topic-term matrix.
-LDA_BATCH = 1024
+# Mini-batch of online LDA: n_questions / 100 (about 100 updates per pass),
+# from 256 to 2048; larger than scikit-learn's 128 on large streams because
+# every update recomputes exp(E[log beta]) over the whole topic-term matrix.
+LDA_BATCH, LDA_BATCH_MAX = 256, 2048
 # Default passes: 3 on streams up to 100,000 questions (as good as the
 # in-memory fit, docs/performance.md), down to 1 from 300,000, where one
 # pass already makes hundreds of mini-batch updates.
@@ -103,6 +104,11 @@ def default_passes(n_questions: int) -> int:
     [3, 3, 2, 1, 1]
     """
     return int(min(PASSES_MAX, max(1, -(-PASSES_WORK // max(n_questions, 1)))))
+
+
+def lda_batch(n_questions: int) -> int:
+    """Online LDA's mini-batch for a stream of ``n_questions`` (see LDA_BATCH)."""
+    return int(min(max(LDA_BATCH, n_questions // 100), LDA_BATCH_MAX))
 
 
 def nmf_batch(n_questions: int, n_topics: int) -> int:
@@ -544,8 +550,8 @@ def _matrix(model, counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_mat
 def _train(model, spool: _Spool, idf, n_docs: int, passes: int, random_state):
     """``passes`` passes of mini-batch NMF or online LDA over the spooled blocks."""
     estimator = _online_estimator(model, random_state, total_samples=n_docs, passes=passes)
-    if model.method == "nmf":
-        estimator.set_params(batch_size=nmf_batch(n_docs, model.n_topics))
+    estimator.set_params(batch_size=nmf_batch(n_docs, model.n_topics) if model.method == "nmf"
+                         else lda_batch(n_docs))
     batch = getattr(estimator, "batch_size", 0)
     bar = progress_bar(total=passes * n_docs, desc=f"fitting {model.method}", unit="question",
                        disable=None)
