@@ -83,9 +83,11 @@ BLOCK = 10_000
 # cost per question from being dominated by it.
 NMF_BATCH, NMF_BATCH_MAX, NMF_UPDATES = 1024, 8192, 100
 # Mini-batch of online LDA: n_questions / 100 (about 100 updates per pass),
-# from 256 to 2048; larger than scikit-learn's 128 on large streams because
-# every update recomputes exp(E[log beta]) over the whole topic-term matrix.
-LDA_BATCH, LDA_BATCH_MAX = 256, 2048
+# from 1024 to 2048; larger than scikit-learn's 128 because every update
+# recomputes exp(E[log beta]) over the whole topic-term matrix. On
+# questions.parquet (21,640 training questions, 3 passes) batches of 1024
+# gave 0.949 x the in-memory Jaccard, of 256 0.927 x (benchmarks/scale.py).
+LDA_BATCH, LDA_BATCH_MAX = 1024, 2048
 # Default passes: 3 on streams up to 100,000 questions (as good as the
 # in-memory fit, docs/performance.md), down to 1 from 300,000, where one
 # pass already makes hundreds of mini-batch updates.
