@@ -476,7 +476,7 @@ def _spool_stream(tagger, stream, spool: _Spool, sample_size: int, random_state)
     rows: dict[int, tuple] = {}
     n_questions = n_chunks = 0
     weight = tagger.title_weight_
-    bar = progress_bar(desc="reading and cleaning", unit="question", disable=None)
+    bar = progress_bar(desc="reading and cleaning", unit="question")
     with bar, open(spool.docs, "w", encoding="utf-8") as docs_file, \
             open(spool.tags, "w", encoding="utf-8") as tags_file:
         for cleaned in clean_chunks(all_chunks(), tagger.cleaner_):
@@ -519,7 +519,7 @@ def _vectorise(tagger, spool: _Spool, vocabulary: list[str]) -> np.ndarray:
         vocabulary={term: j for j, term in enumerate(vocabulary)},
     )
     total = np.zeros(len(vocabulary))
-    bar = progress_bar(desc="vectorising", unit="question", disable=None)
+    bar = progress_bar(desc="vectorising", unit="question")
     with bar:
         for docs, tag_lists in spool.lines():
             counts = vectorizer.transform(docs)
@@ -555,8 +555,7 @@ def _train(model, spool: _Spool, idf, n_docs: int, passes: int, random_state):
     estimator.set_params(batch_size=nmf_batch(n_docs, model.n_topics) if model.method == "nmf"
                          else lda_batch(n_docs))
     batch = getattr(estimator, "batch_size", 0)
-    bar = progress_bar(total=passes * n_docs, desc=f"fitting {model.method}", unit="question",
-                       disable=None)
+    bar = progress_bar(total=passes * n_docs, desc=f"fitting {model.method}", unit="question")
     with bar:
         for epoch in range(passes):
             pending = None  # NMF's first mini-batch must hold at least n_topics rows
@@ -681,7 +680,7 @@ def _infer(tagger, model, spool: _Spool, idf, reservoir: _Reservoir) -> dict:
     doc_topic = np.zeros((reservoir.size, n_topics), dtype=np.float32)
     doc_lengths = np.zeros(reservoir.size, dtype=np.int64)
     start = 0
-    bar = progress_bar(desc="topic mixtures", unit="question", disable=None)
+    bar = progress_bar(desc="topic mixtures", unit="question")
     with bar:
         for i in range(len(spool.blocks)):
             counts, labels = spool.block(i)
