@@ -50,10 +50,8 @@ def _print_table(table, as_json: bool) -> None:
             print(table.to_string())
 
 
-def _load(args, source):
-    """``load_questions`` with the reading options given on the command line."""
-    import topictags as tt
-
+def _reading_options(args) -> dict:
+    """The options of ``load_questions`` / ``iter_questions`` given on the command line."""
     columns = {}
     for item in args.column or ():
         field, sep, name = item.partition("=")
@@ -61,10 +59,52 @@ def _load(args, source):
             raise _Failure(f"--column takes FIELD=NAME (e.g. title=QuestionTitle), got {item!r}")
         columns[field.strip()] = name.strip()
     dayfirst = {"auto": None, "day-first": True, "month-first": False}[args.dates]
-    return tt.load_questions(
-        source, sep=args.sep, encoding=args.encoding, dayfirst=dayfirst,
-        columns=columns or None, site=args.site,
-    )
+    return dict(sep=args.sep, encoding=args.encoding, dayfirst=dayfirst,
+                columns=columns or None, site=args.site)
+
+
+def _load(args, source):
+    """``load_questions`` with the reading options given on the command line."""
+    import topictags as tt
+
+    return tt.load_questions(source, **_reading_options(args))
+
+
+# ``topictags fit`` streams the corpus (bounded memory) when its files are
+# this large or more, unless --chunksize says otherwise: an in-memory fit
+# needs about 8 kB per question, ~3 GB at this size of Posts.xml (~170k
+# questions; docs/performance.md).
+STREAM_ABOVE_BYTES = 256 * 2**20
+STREAM_CHUNKSIZE = 10_000
+# Compressed dumps hold about this many times their size of XML.
+_COMPRESSED = (".7z", ".zip", ".gz", ".bz2", ".zst")
+_COMPRESSION_RATIO = 5
+
+
+def _corpus_bytes(sources: Sequence[str]) -> int:
+    """Estimated bytes of text of the corpus files (compressed ones counted x5)."""
+    import glob
+
+    total = 0
+    for source in sources:
+        for name in glob.glob(source) or [source]:
+            path = Path(name)
+            if path.is_dir():
+                path = path / "Posts.xml"
+            try:
+                size = path.stat().st_size
+            except OSError:
+                continue  # the reader reports a missing file
+            total += size * (_COMPRESSION_RATIO if path.suffix.lower() in _COMPRESSED else 1)
+    return total
+
+
+def _peak_memory_mb() -> float:
+    import resource
+
+    # ru_maxrss is in KiB on Linux (bytes on macOS).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 # -- subcommands ---------------------------------------------------------------
@@ -73,7 +113,11 @@ def _fit(args) -> None:
 
     output = Path(args.output)
     _refuse_existing(output, args.force)
-    questions = _load(args, args.corpus)
+    chunksize = args.chunksize
+    if chunksize is None:
+        chunksize = STREAM_CHUNKSIZE if _corpus_bytes(args.corpus) >= STREAM_ABOVE_BYTES else 0
+    if chunksize < 0:
+        raise _Failure(f"--chunksize takes a number of questions (0: in memory), got {chunksize}")
     tagger = tt.TopicTagger(
         args.method,
         n_topics=args.n_topics,
@@ -83,10 +127,18 @@ def _fit(args) -> None:
         backend=args.backend,
         random_state=args.random_state,
     )
-    _status(f"fitting {tagger.name} on {len(questions)} questions")
-    tagger.fit(questions)
+    if chunksize:
+        _status(f"fitting {tagger.name} on a stream of chunks of {chunksize} questions")
+        tagger.fit(tt.iter_questions(args.corpus, chunksize=chunksize, **_reading_options(args)))
+        done = f"{tagger.stream_['n_questions']} questions streamed"
+    else:
+        questions = _load(args, args.corpus)
+        _status(f"fitting {tagger.name} on {len(questions)} questions")
+        tagger.fit(questions)
+        done = f"{len(questions)} questions in memory"
     tagger.save(output, overwrite=args.force)
-    _status(f"saved {output} ({tagger.fit_seconds_:.1f} s to fit)")
+    _status(f"saved {output} ({done}, {tagger.fit_seconds_:.1f} s to fit, "
+            f"peak memory {_peak_memory_mb():.0f} MB)")
 
 
 def _suggest(args) -> None:
@@ -320,6 +372,12 @@ def build_parser() -> argparse.ArgumentParser:
     reading_options(p)
     p.add_argument("-o", "--output", required=True, help="model file to write")
     p.add_argument("--method", choices=("nmf", "lda"), default="nmf", help="(default nmf)")
+    p.add_argument(
+        "--chunksize", type=int, metavar="N",
+        help="stream the corpus N questions at a time (bounded memory; mini-batch NMF or "
+        "online LDA), 0 to fit in memory (default: stream by chunks of "
+        f"{STREAM_CHUNKSIZE} when the files hold {STREAM_ABOVE_BYTES // 2**20} MiB or more)",
+    )
     model_options(p)
     p.add_argument("--n-tags", type=int, default=50, help="candidate tags (default 50)")
     p.add_argument(

@@ -32,6 +32,8 @@ from ._reduce import (
     topic_groups,
     topic_linkage,
 )
+from ._stream import STREAM_ATTRIBUTES as _STREAM_ATTRIBUTES
+from ._stream import fit_stream, is_stream, partial_fit_chunk
 from ._visualize import VisualizeMixin
 
 __all__ = ["TopicTagger"]
@@ -226,12 +228,18 @@ class TopicTagger(VisualizeMixin, BaseTagger):
 
         Parameters
         ----------
-        X : DataFrame, path or glob, or texts
+        X : DataFrame, path or glob, texts, or an iterable of DataFrame chunks
             Questions with their tags (see :func:`~topictags.load_questions`),
             or texts (strings, a DataFrame with ``title``/``body``) whose tags
-            are ``y``.
+            are ``y``; or a stream of question chunks, such as
+            ``iter_questions(path, chunksize=10_000)``, fitted in memory
+            bounded by a chunk (mini-batch NMF or online LDA, ``max_iter``
+            passes over the stream; the views and the logistic mapping
+            read a uniform sample of up to 20,000 questions, the
+            co-occurrence mapping sums over all of them: see
+            ``docs/performance.md``).
         y : sequence of lists of str, optional
-            One tag list per question of ``X``.
+            One tag list per question of ``X`` (not with a stream).
 
         Returns
         -------
@@ -241,7 +249,96 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         for name in _VIEW_ATTRIBUTES:  # a refitted reduced copy shows its new topics
             self.__dict__.pop(name, None)
         start = time.perf_counter()
-        model = TopicModel(
+        model = self._new_model()
+        model.validate_params()  # before the (slow) cleaning of the corpus
+        for name in _STREAM_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+        if is_stream(X, y):
+            # Bounded memory: one pass over the chunks (tagging/_stream.py);
+            # the views and the logistic mapping read a uniform sample.
+            fit_stream(self, X, model)
+            labels = self.binarize(self.train_questions_["tags"])
+        else:
+            corpus, docs, labels = self._prepare_fit(X, y)
+            self.model_ = model
+            doc_topic = model.fit_transform(docs)
+            self.doc_topic_ = doc_topic.astype(np.float32)
+            self.doc_lengths_ = model.doc_lengths_
+            self.term_frequency_ = model.term_frequency_
+            self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels, lift=self.lift)
+            kept = ["id", "title", "tags", "creation_date", "site"]
+            self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
+                drop=True
+            )
+        self._finish_fit(labels)
+        self.fit_seconds_ = time.perf_counter() - start
+        return self
+
+    def partial_fit(self, X, y=None) -> TopicTagger:
+        """Fit on one more chunk of labelled questions (online).
+
+        The first call fixes what later chunks are read with: the tag
+        vocabulary (the chunk's ``n_tags`` most frequent tags), the cleaner's
+        protected terms, the term vocabulary and IDF weights (the
+        vectorizer fitted on that chunk, with ``min_df``/``max_df``), and
+        starts a mini-batch NMF or online LDA; every call updates the topics
+        with its chunk (one pass). The co-occurrence mapping sums each
+        chunk's mixtures as the model gave them when the chunk came; the
+        views and the logistic mapping read a seeded uniform sample of up to
+        20,000 questions seen so far, re-inferred with the current model at
+        every call. Prefer :meth:`fit` on the whole stream (vocabulary from
+        every question, several passes, every mapping from the final model)
+        when the questions can be read in one go.
+
+        Parameters
+        ----------
+        X : DataFrame
+            One chunk of questions with their tags (the columns of
+            :func:`~topictags.load_questions`, or raw rows it normalises);
+            the same columns at every call.
+        y : None
+            Tags come in ``X``.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ParameterError
+            This tagger was fitted by :meth:`fit` or loaded from a file (its
+            online state is not kept): continue on a fresh tagger.
+        CorpusError
+            The chunk has no tags column, no question, or other columns than
+            the first chunk.
+        """
+        state = self.__dict__.get("partial_state_")
+        if state is None:
+            if self.__sklearn_is_fitted__():
+                raise ParameterError(
+                    "partial_fit cannot continue this tagger: it was fitted by fit() or loaded "
+                    "from a file, which keep no online training state; call partial_fit on a "
+                    "fresh TopicTagger (clone(tagger)), or fit(stream) on all the questions"
+                )
+            self._start_fit()
+            model = self._new_model()
+            model.validate_params()
+            for name in (*_VIEW_ATTRIBUTES, *_STREAM_ATTRIBUTES):
+                self.__dict__.pop(name, None)
+        else:
+            model = None
+        start = time.perf_counter()
+        labels = partial_fit_chunk(self, X, y, model)
+        self.__dict__.pop("fit_seconds_", None)
+        for name in _VIEW_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+        self._finish_fit(labels)
+        self.partial_state_.seconds += time.perf_counter() - start
+        self.fit_seconds_ = self.partial_state_.seconds
+        return self
+
+    def _new_model(self) -> TopicModel:
+        return TopicModel(
             self.method,
             self.n_topics,
             backend=self.backend,
@@ -251,14 +348,9 @@ class TopicTagger(VisualizeMixin, BaseTagger):
             max_iter=self.max_iter,
             random_state=self.random_state,
         )
-        model.validate_params()  # before the (slow) cleaning of the corpus
-        corpus, docs, labels = self._prepare_fit(X, y)
-        self.model_ = model
-        doc_topic = model.fit_transform(docs)
-        self.doc_topic_ = doc_topic.astype(np.float32)
-        self.doc_lengths_ = model.doc_lengths_
-        self.term_frequency_ = model.term_frequency_
-        self.cooccurrence_ = cooccurrence_mapping(doc_topic, labels, lift=self.lift)
+
+    def _finish_fit(self, labels) -> None:
+        """The mappings and views, once the model, mixtures and co-occurrence are set."""
         # The logistic mapping costs more than the others together: fitted
         # only when it is used (with_mapping fits it on demand).
         self.logistic_ = self._fit_logistic(labels) if self.mapping == "logistic" else None
@@ -267,15 +359,9 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         )
         self.mapping_, self.blend_weight_ = self.mapping, float(self.blend_weight)
         self.topic_tag_ = self._mapping_matrix()
-        kept = ["id", "title", "tags", "creation_date", "site"]
-        self.train_questions_ = corpus[[c for c in kept if c in corpus.columns]].reset_index(
-            drop=True
-        )
         self.view_topics_ = self.view_topics
         if self.view_topics is not None and self.view_topics < self.doc_topic_.shape[1]:
             self.__dict__.update(self._view_state(self.view_topics))
-        self.fit_seconds_ = time.perf_counter() - start
-        return self
 
     def _fit_logistic(self, labels) -> tuple[np.ndarray, np.ndarray]:
         # On the stored float32 mixtures, so that fitting it now or later (by
@@ -292,6 +378,8 @@ class TopicTagger(VisualizeMixin, BaseTagger):
         # re-parsed with an inferred format broke on the mixed
         # ``...:09`` / ``...:09.123`` values of real dumps.
         state = self.__dict__.copy()
+        # partial_fit's online state (a live estimator and its sample) is not saved
+        state.pop("partial_state_", None)
         frame = state.pop("train_questions_", None)
         if frame is not None:
             # Arrays, not lists: skops writes each list item as a JSON node

@@ -461,6 +461,12 @@ class VisualizeMixin:
         ax = plot_topic_trend(
             shares, counts=counts, min_questions=min_questions, smooth=smooth, ax=_axes_in(fig)
         )
+        stream = self.__dict__.get("stream_")
+        if stream and stream["sample_size"] < stream["n_questions"]:
+            # A streamed fit keeps a uniform sample: the bars count it, not the corpus.
+            note = (f"uniform sample of {stream['sample_size']:,} of the "
+                    f"{stream['n_questions']:,} training questions")
+            ax.set_title(f"{ax.get_title()}\n{note}" if ax.get_title() else note)
         return ax.figure
 
     def visualize_drift(
