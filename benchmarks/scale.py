@@ -192,14 +192,17 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=5_000,
                         help="smaller sample measured for the logistic mapping (quality)")
     parser.add_argument("--name", help="results file name (scale, one size)")
+    parser.add_argument("--no-variants", action="store_true",
+                        help="quality: only the default fits, in memory and streamed")
     args = parser.parse_args()
     if args.workdir.resolve().is_relative_to(ROOT):
         raise SystemExit("--workdir must be outside the repository")
     if args.section == "quality":
         methods = args.method or ["nmf", "lda"]
-        quick = args.name is not None  # a named quality run: the default fits only
+        quick = args.name is not None and not args.no_variants  # the streamed default only
         write_results(args.name or "scale-quality", quality(
-            args.workdir, args.sample, methods, variants=not quick, in_memory=not quick))
+            args.workdir, args.sample, methods, variants=not (quick or args.no_variants),
+            in_memory=not quick))
     else:
         scale(args.n or [100_000], args.method or ["nmf", "lda"], args.workdir, args.name)
 
