@@ -38,7 +38,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import DATA, RESULTS, ROOT, write_results
+from benchmarks._common import (
+    DATA,
+    RESULTS,
+    ROOT,
+    resampled_questions,
+    write_posts_xml,
+    write_results,
+)
 
 SEED = 0
 CHUNKSIZE = 10_000
@@ -122,40 +129,10 @@ def quality(workdir: Path, sample: int, methods=("nmf", "lda"), variants: bool =
 
 def build_posts(n: int, workdir: Path) -> Path:
     """``n`` questions resampled from questions.parquet as a dump-shaped Posts.xml (cached)."""
-    from xml.sax.saxutils import quoteattr
-
-    import numpy as np
-    import pandas as pd
-
     path = workdir / f"resampled-{n}-seed{SEED}" / "Posts.xml"
     if path.exists():
         return path
-    source = pd.read_parquet(DATA / "questions.parquet")
-    rows = np.random.default_rng(SEED).integers(0, len(source), size=n)
-    frame = source.iloc[rows].reset_index(drop=True)
-    frame["id"] = np.arange(1, n + 1)  # new ids: nothing is dropped as a repeat
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with open(partial, "w", encoding="utf-8", newline="") as out:
-        out.write('<?xml version="1.0" encoding="utf-8"?>\r\n<posts>\r\n')
-        answer = n + 1
-        for q in frame.itertuples(index=False):
-            date = f"{q.creation_date}.000" if isinstance(q.creation_date, str) else \
-                "2014-01-21T20:00:09.000"
-            score = 0 if pd.isna(q.score) else int(q.score)
-            out.write(
-                f'  <row Id="{q.id}" PostTypeId="1" CreationDate="{date}" Score="{score}" '
-                f'ViewCount="70" Body={quoteattr(q.body)} Title={quoteattr(q.title)} '
-                f'Tags={quoteattr("|" + q.tags + "|")} AnswerCount="1" />\r\n'
-            )
-            if q.id % 2:  # an answer after every second question, as in a dump
-                out.write(f'  <row Id="{answer}" PostTypeId="2" ParentId="{q.id}" '
-                          f'CreationDate="2014-01-22T08:00:00.000" Score="2" '
-                          f'Body="&lt;p&gt;An answer&lt;/p&gt;" />\r\n')
-                answer += 1
-        out.write("</posts>\r\n")
-    partial.rename(path)
-    return path
+    return write_posts_xml(resampled_questions(n, SEED), path)
 
 
 def scale(sizes: list[int], methods: list[str], workdir: Path, name: str | None) -> None:

@@ -41,11 +41,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import DATA, ROOT, write_results
+from benchmarks._common import ROOT, resampled_questions, write_posts_xml, write_results
 
 CASE = r"""
 import json, os, sys, threading, time
@@ -144,9 +143,6 @@ print(json.dumps(out))
 
 
 def build(n: int, cache: Path, seed: int) -> dict[str, Path]:
-    import numpy as np
-    import pandas as pd
-
     cache.mkdir(parents=True, exist_ok=True)
     stem = f"resampled-{n}-seed{seed}"
     paths = {
@@ -157,11 +153,7 @@ def build(n: int, cache: Path, seed: int) -> dict[str, Path]:
     }
     if all(p.exists() for p in paths.values()):
         return paths
-    source = pd.read_parquet(DATA / "questions.parquet")
-    rows = np.random.default_rng(seed).integers(0, len(source), size=n)
-    frame = source.iloc[rows].reset_index(drop=True)
-    frame["id"] = np.arange(1, n + 1)  # unique ids: nothing is dropped as a repeat
-    frame = frame[["id", "title", "body", "tags", "creation_date", "score"]]
+    frame = resampled_questions(n, seed)[["id", "title", "body", "tags", "creation_date", "score"]]
     frame.to_parquet(paths["parquet_10k_groups"], row_group_size=10_000)
     frame.to_parquet(paths["parquet_one_group"], row_group_size=n)
     explorer = frame.rename(columns={"id": "Id", "title": "Title", "body": "Body",
@@ -170,25 +162,7 @@ def build(n: int, cache: Path, seed: int) -> dict[str, Path]:
     explorer["Tags"] = "<" + explorer["Tags"].str.replace("|", "><", regex=False) + ">"
     explorer["CreationDate"] = explorer["CreationDate"].fillna("").str.replace("T", " ")
     explorer.to_csv(paths["csv"], index=False)
-    paths["posts_xml"].parent.mkdir(exist_ok=True)
-    with open(paths["posts_xml"], "w", encoding="utf-8", newline="") as out:
-        out.write('<?xml version="1.0" encoding="utf-8"?>\r\n<posts>\r\n')
-        answer = n + 1
-        for q in frame.itertuples(index=False):
-            date = f"{q.creation_date}.000" if isinstance(q.creation_date, str) else \
-                "2014-01-21T20:00:09.000"
-            score = 0 if pd.isna(q.score) else int(q.score)
-            out.write(
-                f'  <row Id="{q.id}" PostTypeId="1" CreationDate="{date}" Score="{score}" '
-                f'ViewCount="70" Body={quoteattr(q.body)} Title={quoteattr(q.title)} '
-                f'Tags={quoteattr("|" + q.tags + "|")} AnswerCount="1" />\r\n'
-            )
-            if q.id % 2:
-                out.write(f'  <row Id="{answer}" PostTypeId="2" ParentId="{q.id}" '
-                          f'CreationDate="2014-01-22T08:00:00.000" Score="2" '
-                          f'Body="&lt;p&gt;An answer&lt;/p&gt;" />\r\n')
-                answer += 1
-        out.write("</posts>\r\n")
+    write_posts_xml(frame, paths["posts_xml"])
     return paths
 
 
